@@ -48,7 +48,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
   try {
     const reader = protobuf.Reader.create(bytes);
     let type: number | undefined;
-    let payload = emptyBytes;
+    let payload: Uint8Array = emptyBytes;
     let seq = 0;
     let sentAt = 0;
     let from = '';

@@ -27,10 +27,10 @@ export type BeckonErrorCode =
 
 export interface BeckonErrorDetails {
   /** Participant or transport id of the peer the error concerns. */
-  readonly peer?: string;
+  readonly peer?: string | undefined;
   /** Fully qualified message type name, or its hex id when unknown. */
-  readonly messageType?: string;
-  readonly lane?: string;
+  readonly messageType?: string | undefined;
+  readonly lane?: string | undefined;
   readonly cause?: unknown;
 }
 
@@ -48,6 +48,12 @@ export class BeckonError extends Error {
     this.peer = details.peer;
     this.messageType = details.messageType;
     this.lane = details.lane;
+  }
+
+  /** The same error, naming `peer` (a participant id once the peer has joined). */
+  withPeer(peer: string): BeckonError {
+    if (this.peer === peer) return this;
+    return new BeckonError(this.code, this.message, { peer, messageType: this.messageType, lane: this.lane, cause: this.cause });
   }
 }
 

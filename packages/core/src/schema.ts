@@ -105,8 +105,8 @@ export function messageType<T extends object>(root: protobuf.Root, fullName: str
 }
 
 /** A protobufjs root built from the JSON descriptor that `beckon gen` embeds in generated modules. */
-export function rootFromJson(json: protobuf.INamespace): protobuf.Root {
-  return protobuf.Root.fromJSON(json);
+export function rootFromJson(json: object): protobuf.Root {
+  return protobuf.Root.fromJSON(json as protobuf.INamespace);
 }
 
 /** Looks message types up by wire id. Refuses two types whose names hash to the same id. */

@@ -1,0 +1,40 @@
+export type { LaneConfig, LaneName } from './lanes.ts';
+export { channelInit, defaultLanes, isReliable, partialLane, reliableLane, unreliableLane } from './lanes.ts';
+export type {
+  Channel,
+  ChannelHandlers,
+  ChannelParams,
+  ChannelState,
+  ConnectOptions,
+  Link,
+  ListenOptions,
+  Transport,
+} from './transport.ts';
+export type { MessageInit, MessageType, MessageTypeSettings, Policy } from './schema.ts';
+export { messageType, Registry, rootFromJson, settingsFromOptions, typeId } from './schema.ts';
+export type { DecodeResult, Frame, FrameInit } from './codec.ts';
+export { decodeFrame, encodeFrame } from './codec.ts';
+export type { BeckonErrorCode, BeckonErrorDetails } from './errors.ts';
+export { BeckonError, isBeckonError } from './errors.ts';
+export { Emitter } from './emitter.ts';
+export type { Identity } from './ids.ts';
+export { loadIdentity, randomId } from './ids.ts';
+export type { DeliveryResult, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
+export { defaultSessionOptions, PeerSession } from './session.ts';
+export type {
+  ConnectionState,
+  Delivery,
+  HostOptions,
+  JoinRequest,
+  MemberOptions,
+  MessageMeta,
+  Participant,
+  RateLimit,
+  Role,
+  RoomEvents,
+  RoomOptions,
+  SendOptions,
+} from './room.ts';
+export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room.ts';
+export type { LoopbackOptions } from './loopback.ts';
+export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';

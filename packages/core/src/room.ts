@@ -1,0 +1,877 @@
+import type { Frame } from './codec.ts';
+import { Emitter, reportListenerError } from './emitter.ts';
+import { BeckonError } from './errors.ts';
+import type { BeckonErrorCode } from './errors.ts';
+import {
+  Error as ErrorMessage,
+  Join,
+  Leave,
+  ParticipantJoined,
+  ParticipantLeft,
+  Refused,
+  Role as RoleValue,
+  Welcome,
+} from './gen/control.ts';
+import type { Participant as ParticipantMessage } from './gen/control.ts';
+import type { Envelope } from './gen/envelope.ts';
+import { randomId } from './ids.ts';
+import type { Identity } from './ids.ts';
+import { defaultLanes } from './lanes.ts';
+import type { LaneConfig, LaneName } from './lanes.ts';
+import { Registry } from './schema.ts';
+import type { MessageInit, MessageType } from './schema.ts';
+import { PeerSession } from './session.ts';
+import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from './session.ts';
+import type { Link, Transport } from './transport.ts';
+
+/** Version of the control protocol; a host refuses members that speak another. */
+export const protocolVersion = 1;
+
+export type Role = 'host' | 'member' | 'observer';
+
+export interface Participant {
+  /** Stable across reloads and reconnects. */
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  /** Host clock, ms since the Unix epoch, of the first join. */
+  readonly joinedAt: number;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** Where a received message came from and how. */
+export interface MessageMeta {
+  readonly type: MessageType;
+  /** Participant id of the original sender (the host stamps it; members cannot forge it). */
+  readonly from: string;
+  /** Participant id of a single addressee, or '' for a broadcast or an action to the host. */
+  readonly to: string;
+  readonly lane: LaneName;
+  /** Sender's clock when sent, ms since the Unix epoch. */
+  readonly sentAt: number;
+  readonly receivedAt: number;
+  /** True when the message is the room's retained state replayed to a late joiner or a rejoin. */
+  readonly replayed: boolean;
+}
+
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface RoomEvents {
+  /** Someone joined, or came back (`rejoined`) after a reload or a dropped connection. */
+  join: { readonly participant: Participant; readonly rejoined: boolean };
+  leave: { readonly participant: Participant; readonly reason: string };
+  /** The participant list changed. */
+  participants: readonly Participant[];
+  state: ConnectionState;
+  /** Every application message, after its typed handlers. */
+  message: { readonly type: MessageType; readonly value: object; readonly meta: MessageMeta };
+  /** A refused frame, a policy violation, a failed lane: typed, naming the peer, never thrown. */
+  error: BeckonError;
+  'lane-open': { readonly peer: string; readonly lane: LaneName };
+  'lane-close': { readonly peer: string; readonly lane: LaneName };
+  'lane-error': { readonly peer: string; readonly lane: LaneName; readonly error: BeckonError };
+  'buffered-amount': { readonly peer: string; readonly lane: LaneName; readonly bufferedAmount: number; readonly queuedBytes: number };
+  /** A reliable message was acknowledged by the next hop, or failed. */
+  delivery: { readonly peer: string; readonly result: DeliveryResult };
+  /** Progress of a chunked message; `peer` is a participant id. */
+  progress: TransferProgress;
+  rtt: { readonly peer: string; readonly rttMs: number };
+}
+
+export interface SendOptions {
+  /** Participant id (or ids) of the recipients. Default: the host (members) or everyone (host). */
+  readonly to?: string | readonly string[];
+  /** Send on this lane instead of the type's lane. */
+  readonly lane?: LaneName;
+  /** Host only: also keep this message as room state under this key, replayed to late joiners and rejoins. */
+  readonly retain?: string;
+}
+
+/** The outcome of a send: settles when every recipient's next hop acknowledged it (reliable) or it left (others). */
+export interface Delivery {
+  readonly lane: LaneName;
+  /** Transfer id when the message was chunked, else 0; matches `progress` events. */
+  readonly transfer: number;
+  readonly settled: Promise<DeliveryResult>;
+}
+
+export interface RoomOptions {
+  readonly transport: Transport;
+  /** Application message types. Types passed to `on` or `send` are added automatically. */
+  readonly types?: Iterable<MessageType>;
+  readonly lanes?: readonly LaneConfig[];
+  readonly session?: Partial<SessionOptions>;
+  /** Display name of this participant. */
+  readonly name?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
+export interface RateLimit {
+  /** Sustained messages per second each member may send. */
+  readonly perSecond: number;
+  /** Messages a member may send in a burst. */
+  readonly burst: number;
+  /** A member whose frames are refused this many times within ten seconds is removed. 0 = never. */
+  readonly removeAfter: number;
+}
+
+export interface JoinRequest {
+  readonly participantId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly metadata: Readonly<Record<string, string>>;
+  /** Transport id of the connecting peer. */
+  readonly peer: string;
+}
+
+export interface HostOptions extends RoomOptions {
+  /** Room name, given to members in the welcome. */
+  readonly room?: string;
+  /** The host's own participant id. */
+  readonly participantId?: string;
+  /** Largest payload the host accepts from a member for a type without its own `max_bytes`. */
+  readonly maxPayloadBytes?: number;
+  readonly rateLimit?: Partial<RateLimit> | false;
+  /** Decides who may join: return true, or the reason for refusing. */
+  readonly admit?: (request: JoinRequest) => true | string;
+  /** A new link must send Join within this long. */
+  readonly joinTimeoutMs?: number;
+}
+
+export interface MemberOptions extends RoomOptions {
+  /** Transport id of the host. */
+  readonly hostId: string;
+  /** Who this member is across reloads (see `loadIdentity`). Default: a new identity. */
+  readonly identity?: Identity;
+  readonly role?: 'member' | 'observer';
+  readonly joinTimeoutMs?: number;
+  /** Reconnect after the link to the host is lost. Default true. */
+  readonly reconnect?: boolean;
+  readonly reconnectMaxDelayMs?: number;
+}
+
+type Handler = (value: object, meta: MessageMeta) => void;
+
+const defaultRateLimit: RateLimit = { perSecond: 200, burst: 400, removeAfter: 2000 };
+const roleNames: Record<number, Role> = { [RoleValue.HOST]: 'host', [RoleValue.MEMBER]: 'member', [RoleValue.OBSERVER]: 'observer' };
+const roleValues: Record<Role, RoleValue> = { host: RoleValue.HOST, member: RoleValue.MEMBER, observer: RoleValue.OBSERVER };
+const controlTypes: readonly MessageType[] = [Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
+const controlIds = new Set(controlTypes.map((type) => type.id));
+const now = (): number => performance.timeOrigin + performance.now();
+
+/** Shared by hosts and members: typed handlers, events, the registry and the participant list. */
+abstract class Room {
+  readonly registry: Registry;
+  readonly transport: Transport;
+  readonly #events = new Emitter<RoomEvents>();
+  readonly #handlers = new Map<number, Set<Handler>>();
+  protected readonly options: RoomOptions;
+  protected readonly lanes: readonly LaneConfig[];
+  protected readonly participantMap = new Map<string, Participant>();
+  protected connectionState: ConnectionState = 'idle';
+  /** Refused frames by error code. */
+  readonly errorCounts: Partial<Record<BeckonErrorCode, number>> = {};
+
+  constructor(options: RoomOptions) {
+    this.options = options;
+    this.transport = options.transport;
+    this.lanes = options.lanes ?? defaultLanes;
+    this.registry = new Registry(options.types);
+  }
+
+  abstract readonly isHost: boolean;
+  /** This participant's id. */
+  abstract readonly selfId: string;
+
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /** Everyone present, this participant included. */
+  get participants(): readonly Participant[] {
+    return [...this.participantMap.values()];
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.participantMap.get(id);
+  }
+
+  /** Subscribes to a message type, or to a room event. Returns the unsubscribe function. */
+  on<T extends object>(type: MessageType<T>, handler: (value: T, meta: MessageMeta) => void): () => void;
+  on<K extends keyof RoomEvents>(event: K, handler: (payload: RoomEvents[K]) => void): () => void;
+  on(target: MessageType | keyof RoomEvents, handler: (...args: never[]) => void): () => void {
+    if (typeof target === 'string') return this.#events.on(target, handler as (payload: unknown) => void);
+    this.registry.add(target);
+    let set = this.#handlers.get(target.id);
+    if (!set) {
+      set = new Set();
+      this.#handlers.set(target.id, set);
+    }
+    const typed = handler as unknown as Handler;
+    set.add(typed);
+    return () => set.delete(typed);
+  }
+
+  protected emit<K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]): void {
+    this.#events.emit(event, payload);
+  }
+
+  protected setState(state: ConnectionState): void {
+    if (this.connectionState === state) return;
+    this.connectionState = state;
+    this.emit('state', state);
+  }
+
+  protected reportError(error: BeckonError): void {
+    this.errorCounts[error.code] = (this.errorCounts[error.code] ?? 0) + 1;
+    this.emit('error', error);
+  }
+
+  /** Decodes an application frame and hands it to its handlers. Returns false (and reports) if it cannot. */
+  protected deliverLocal(frame: Frame, lane: LaneName, from: string, replayed: boolean): boolean {
+    const type = this.registry.get(frame.type);
+    if (!type) {
+      this.reportError(new BeckonError('unknown-type', `Unknown message type 0x${frame.type.toString(16)} from ${from}`, { peer: from, messageType: hex(frame.type), lane }));
+      return false;
+    }
+    let value: object;
+    try {
+      value = type.decode(frame.payload);
+    } catch (cause) {
+      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}: ${describe(cause)}`, { peer: from, messageType: type.name, lane, cause }));
+      return false;
+    }
+    const meta: MessageMeta = { type, from, to: frame.to, lane, sentAt: frame.sentAt, receivedAt: now(), replayed };
+    const handlers = this.#handlers.get(type.id);
+    if (handlers) {
+      for (const handler of [...handlers]) {
+        try {
+          handler(value, meta);
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
+    }
+    this.emit('message', { type, value, meta });
+    return true;
+  }
+
+  /** Forwards a session's lifecycle events as room events, naming the peer by participant id once known. */
+  protected forwardSessionEvents(session: PeerSession, peerName: () => string): void {
+    const events = session.events;
+    events.on('error', (error) => this.reportError(error.withPeer(peerName())));
+    events.on('lane-open', ({ lane }) => this.emit('lane-open', { peer: peerName(), lane }));
+    events.on('lane-close', ({ lane }) => this.emit('lane-close', { peer: peerName(), lane }));
+    events.on('lane-error', ({ lane, error }) => this.emit('lane-error', { peer: peerName(), lane, error }));
+    events.on('buffered-amount', (state) => this.emit('buffered-amount', { peer: peerName(), ...state }));
+    events.on('delivery', (result) => this.emit('delivery', { peer: peerName(), result }));
+    events.on('progress', (progress) => this.emit('progress', { ...progress, peer: peerName() }));
+    events.on('rtt', (rttMs) => this.emit('rtt', { peer: peerName(), rttMs }));
+  }
+
+  protected encodePayload<T extends object>(type: MessageType<T>, value: MessageInit<T>): Uint8Array {
+    this.registry.add(type);
+    return type.encode(value);
+  }
+}
+
+/** The room's authority: accepts members, enforces the policy, relays, and keeps the state late joiners receive. */
+export class HostRoom extends Room {
+  readonly isHost = true;
+  readonly selfId: string;
+  readonly roomName: string;
+  readonly #members = new Map<string, MemberSlot>();
+  readonly #known = new Map<string, { readonly token: string; participant: Participant }>();
+  readonly #retained = new Map<string, Frame>();
+  readonly #rateLimit: RateLimit | undefined;
+  readonly #options: HostOptions;
+
+  constructor(options: HostOptions) {
+    super(options);
+    this.#options = options;
+    this.selfId = options.participantId ?? randomId(10);
+    this.roomName = options.room ?? '';
+    this.#rateLimit = options.rateLimit === false ? undefined : { ...defaultRateLimit, ...options.rateLimit };
+    for (const type of controlTypes) this.registry.add(type);
+  }
+
+  /** Starts accepting members. */
+  open(): this {
+    const self: Participant = {
+      id: this.selfId,
+      name: cleanText(this.options.name ?? 'Host', 64),
+      role: 'host',
+      joinedAt: Date.now(),
+      metadata: this.options.metadata ?? {},
+    };
+    this.participantMap.set(self.id, self);
+    this.transport.listen({ lanes: this.lanes }, (link) => this.#accept(link));
+    this.setState('open');
+    this.emit('participants', this.participants);
+    return this;
+  }
+
+  /** Connected members' sessions, for statistics and tests. */
+  sessionOf(participantId: string): PeerSession | undefined {
+    return this.#members.get(participantId)?.session;
+  }
+
+  stats(): ReadonlyMap<string, SessionStats> {
+    return new Map([...this.#members].map(([id, slot]) => [id, slot.session.stats]));
+  }
+
+  /** Sends to every member, or to those in `options.to`. */
+  send<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: SendOptions = {}): Delivery {
+    const payload = this.encodePayload(type, value);
+    const lane = options.lane ?? type.lane;
+    const frame: Frame = { type: type.id, payload, seq: 0, sentAt: now(), from: '', to: '' };
+    if (options.retain !== undefined) this.#retained.set(options.retain, frame);
+    const recipients = options.to === undefined ? [...this.#members.keys()] : typeof options.to === 'string' ? [options.to] : options.to;
+    return this.#sendFrame(frame, lane, recipients);
+  }
+
+  /** Keeps a message as room state without sending it now. */
+  retain<T extends object>(key: string, type: MessageType<T>, value: MessageInit<T>): void {
+    this.#retained.set(key, { type: type.id, payload: this.encodePayload(type, value), seq: 0, sentAt: now(), from: '', to: '' });
+  }
+
+  forget(key: string): void {
+    this.#retained.delete(key);
+  }
+
+  /** Disconnects a member; it may not rejoin with the same identity. */
+  remove(participantId: string, reason = 'removed'): void {
+    const slot = this.#members.get(participantId);
+    this.#known.delete(participantId);
+    if (slot) {
+      slot.removedReason = reason;
+      slot.session.close(reason);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.connectionState === 'closed') return;
+    this.setState('closed');
+    for (const slot of this.#members.values()) slot.session.close('host closed');
+    this.#members.clear();
+    await this.transport.close();
+  }
+
+  #sendFrame(frame: Frame, lane: LaneName, recipients: readonly string[]): Delivery {
+    const results: Promise<DeliveryResult>[] = [];
+    let transfer = 0;
+    for (const id of recipients) {
+      const slot = this.#members.get(id);
+      if (!slot) continue;
+      try {
+        const sent = slot.session.send(frame, lane);
+        transfer ||= sent.transfer;
+        results.push(sent.settled);
+      } catch (error) {
+        if (!(error instanceof BeckonError)) throw error;
+        results.push(Promise.resolve({ ok: false, seq: 0, error }));
+        this.reportError(error.withPeer(id));
+      }
+    }
+    return { lane, transfer, settled: allDelivered(results) };
+  }
+
+  #accept(link: Link): void {
+    if (this.connectionState === 'closed') return link.close();
+    const session = new PeerSession(link, this.options.session);
+    let participantId: string | undefined;
+    const joinTimer = setTimeout(() => {
+      if (participantId === undefined) session.close('join timeout');
+    }, this.#options.joinTimeoutMs ?? 10_000);
+    this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
+    session.events.on('frame', ({ frame, lane, size }) => {
+      if (participantId === undefined) {
+        if (frame.type !== Join.id) {
+          this.reportError(new BeckonError('policy-violation', `Frame before Join from ${link.remoteId}`, { peer: link.remoteId }));
+          return;
+        }
+        participantId = this.#join(session, frame);
+        if (participantId !== undefined) clearTimeout(joinTimer);
+        return;
+      }
+      const slot = this.#members.get(participantId);
+      if (slot?.session === session) this.#fromMember(slot, frame, lane, size);
+    });
+    session.events.on('closed', ({ reason }) => {
+      clearTimeout(joinTimer);
+      if (participantId !== undefined) this.#disconnected(participantId, session, reason);
+    });
+    session.start();
+  }
+
+  /** Admits a member; returns its participant id, or undefined when refused. */
+  #join(session: PeerSession, frame: Frame): string | undefined {
+    let join: Join;
+    try {
+      join = Join.decode(frame.payload);
+    } catch (cause) {
+      this.reportError(new BeckonError('malformed-frame', `Malformed Join from ${session.peer}`, { peer: session.peer, cause }));
+      session.close('malformed join');
+      return undefined;
+    }
+    const refuse = (code: string, message: string): undefined => {
+      session.send({ type: Refused.id, payload: Refused.encode({ code, message }) }, 'reliable', false);
+      this.reportError(new BeckonError('refused', `Refused ${session.peer}: ${message}`, { peer: session.peer }));
+      setTimeout(() => session.close('refused'), 200);
+      return undefined;
+    };
+    if (join.protocol !== protocolVersion) return refuse('protocol', `Protocol ${join.protocol} is not ${protocolVersion}`);
+    const id = cleanId(join.participantId) || randomId(10);
+    const token = join.resumeToken;
+    if (id === this.selfId) return refuse('identity-taken', 'That participant id is the host');
+    const known = this.#known.get(id);
+    if (known && known.token !== token) return refuse('identity-taken', `Participant ${id} is already someone else`);
+    const role: Role = join.role === RoleValue.OBSERVER ? 'observer' : 'member';
+    const request: JoinRequest = { participantId: id, name: cleanText(join.name, 64), role, metadata: cleanMetadata(join.metadata), peer: session.peer };
+    const verdict = this.#options.admit?.(request) ?? true;
+    if (verdict !== true) return refuse('not-admitted', verdict);
+
+    const rejoined = known !== undefined;
+    const participant: Participant = known
+      ? { ...known.participant, name: request.name || known.participant.name, metadata: request.metadata }
+      : { id, name: request.name || 'Guest', role, joinedAt: Date.now(), metadata: request.metadata };
+    this.#known.set(id, { token, participant });
+    const previous = this.#members.get(id);
+    this.#members.set(id, { participant, session, tokens: this.#rateLimit?.burst ?? 0, refilledAt: now(), strikes: [], removedReason: undefined });
+    // A reload often arrives before the old link is noticed dead: the new link replaces it. If the old one is in
+    // fact alive (a duplicated tab), it is told why, so it does not reconnect and push this one out in turn.
+    if (previous) {
+      try {
+        previous.session.send({ type: Refused.id, payload: Refused.encode({ code: 'replaced', message: 'This participant joined from another connection' }) }, 'reliable', false);
+      } catch {
+        // Already gone.
+      }
+      setTimeout(() => previous.session.close('replaced'), 200);
+    }
+    this.participantMap.set(id, participant);
+
+    const welcome: MessageInit<Welcome> = {
+      protocol: protocolVersion,
+      room: this.roomName,
+      self: toMessage(participant),
+      participants: this.participants.map(toMessage),
+      state: [...this.#retained.values()].map(toEnvelope),
+      hostTime: Date.now(),
+      rejoined,
+    };
+    try {
+      session.send({ type: Welcome.id, payload: Welcome.encode(welcome) }, 'reliable');
+    } catch (error) {
+      if (error instanceof BeckonError) this.reportError(error.withPeer(id));
+    }
+    this.#broadcastControl(ParticipantJoined.id, ParticipantJoined.encode({ participant: toMessage(participant), rejoined }), id);
+    this.emit('join', { participant, rejoined });
+    this.emit('participants', this.participants);
+    return id;
+  }
+
+  #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName, size: number): void {
+    const from = slot.participant.id;
+    if (frame.type === Leave.id) {
+      slot.session.close('left');
+      return;
+    }
+    if (!this.#takeToken(slot)) {
+      this.#refuseFrame(slot, frame, new BeckonError('rate-limited', `${from} is sending faster than ${this.#rateLimit?.perSecond}/s; frame dropped`, { peer: from, lane }));
+      return;
+    }
+    const type = this.registry.get(frame.type);
+    if (!type || controlIds.has(type.id)) {
+      const error = type
+        ? new BeckonError('policy-violation', `${from} may not send ${type.name}`, { peer: from, messageType: type.name, lane })
+        : new BeckonError('unknown-type', `Unknown message type 0x${frame.type.toString(16)} from ${from}`, { peer: from, messageType: hex(frame.type), lane });
+      this.#refuseFrame(slot, frame, error);
+      return;
+    }
+    const limit = type.maxBytes || this.#options.maxPayloadBytes || 64 * 1024;
+    if (frame.payload.length > limit) {
+      this.#refuseFrame(slot, frame, new BeckonError('oversized', `${type.name} from ${from} is ${frame.payload.length} bytes; the limit is ${limit}`, { peer: from, messageType: type.name, lane }));
+      return;
+    }
+    const to = frame.to;
+    if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== this.selfId)) {
+      const what = type.policy === 'nobody' ? `may not send ${type.name}` : `may send ${type.name} only to the host`;
+      this.#refuseFrame(slot, frame, new BeckonError('policy-violation', `${from} ${what}`, { peer: from, messageType: type.name, lane }));
+      return;
+    }
+    if (type.policy === 'everyone' && to !== '' && to !== this.selfId && !this.#members.has(to)) {
+      this.#refuseFrame(slot, frame, new BeckonError('policy-violation', `${from} addressed ${type.name} to unknown participant ${to}`, { peer: from, messageType: type.name, lane }));
+      return;
+    }
+    // Stamp the sender: whatever a member put in `from` is replaced.
+    const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to };
+    if (to === '' || to === this.selfId) {
+      if (!this.deliverLocal(stamped, lane, from, false)) return;
+    } else if (!this.#validates(type, stamped, from, lane)) {
+      return;
+    }
+    if (type.policy === 'everyone' && to !== this.selfId) {
+      const recipients = to === '' ? [...this.#members.keys()].filter((id) => id !== from) : [to];
+      this.#sendFrame(stamped, lane, recipients);
+    }
+    void size;
+  }
+
+  #validates(type: MessageType, frame: Frame, from: string, lane: LaneName): boolean {
+    try {
+      type.decode(frame.payload);
+      return true;
+    } catch (cause) {
+      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane, cause }));
+      return false;
+    }
+  }
+
+  #takeToken(slot: MemberSlot): boolean {
+    const limit = this.#rateLimit;
+    if (!limit) return true;
+    const t = now();
+    slot.tokens = Math.min(limit.burst, slot.tokens + ((t - slot.refilledAt) / 1000) * limit.perSecond);
+    slot.refilledAt = t;
+    if (slot.tokens < 1) return false;
+    slot.tokens -= 1;
+    return true;
+  }
+
+  /** Reports a refused frame, tells the sender why (at most once a second), and removes persistent abusers. */
+  #refuseFrame(slot: MemberSlot, frame: Frame, error: BeckonError): void {
+    this.reportError(error);
+    const t = now();
+    slot.strikes.push(t);
+    while (slot.strikes.length > 0 && slot.strikes[0]! < t - 10_000) slot.strikes.shift();
+    const removeAfter = this.#rateLimit?.removeAfter ?? 0;
+    if (removeAfter > 0 && slot.strikes.length >= removeAfter) {
+      this.remove(slot.participant.id, 'removed: too many refused messages');
+      return;
+    }
+    if (t - (slot.lastErrorSentAt ?? 0) < 1000) return;
+    slot.lastErrorSentAt = t;
+    try {
+      slot.session.send(
+        { type: ErrorMessage.id, payload: ErrorMessage.encode({ code: error.code, message: error.message, type: frame.type, seq: frame.seq }) },
+        'reliable',
+        false,
+      );
+    } catch {
+      // The member is going away; nothing more to tell it.
+    }
+  }
+
+  #broadcastControl(type: number, payload: Uint8Array, except: string): void {
+    for (const [id, slot] of this.#members) {
+      if (id === except) continue;
+      try {
+        slot.session.send({ type, payload }, 'reliable', false);
+      } catch (error) {
+        if (error instanceof BeckonError) this.reportError(error.withPeer(id));
+      }
+    }
+  }
+
+  #disconnected(id: string, session: PeerSession, reason: string): void {
+    const slot = this.#members.get(id);
+    if (!slot || slot.session !== session) return;
+    this.#members.delete(id);
+    const participant = this.participantMap.get(id);
+    this.participantMap.delete(id);
+    if (!participant || this.connectionState === 'closed') return;
+    const why = slot.removedReason ?? reason;
+    this.#broadcastControl(ParticipantLeft.id, ParticipantLeft.encode({ id, reason: why }), id);
+    this.emit('leave', { participant, reason: why });
+    this.emit('participants', this.participants);
+  }
+}
+
+interface MemberSlot {
+  readonly participant: Participant;
+  readonly session: PeerSession;
+  tokens: number;
+  refilledAt: number;
+  readonly strikes: number[];
+  removedReason: string | undefined;
+  lastErrorSentAt?: number;
+}
+
+/** A member of a room: connects to the host, joins, and reconnects as the same participant. */
+export class MemberRoom extends Room {
+  readonly isHost = false;
+  readonly selfId: string;
+  readonly identity: Identity;
+  #hostParticipantId = '';
+  #session: PeerSession | undefined;
+  #welcome: ((welcome: Welcome) => void) | undefined;
+  #refused: ((error: BeckonError) => void) | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  readonly #options: MemberOptions;
+
+  constructor(options: MemberOptions) {
+    super(options);
+    this.#options = options;
+    this.identity = options.identity ?? { participantId: randomId(10), resumeToken: randomId(24) };
+    this.selfId = this.identity.participantId;
+    for (const type of controlTypes) this.registry.add(type);
+  }
+
+  /** Participant id of the host. */
+  get hostId(): string {
+    return this.#hostParticipantId;
+  }
+
+  get session(): PeerSession | undefined {
+    return this.#session;
+  }
+
+  /** Connects to the host and joins. Resolves once welcomed; rejects with a BeckonError (`refused`, `timeout`, ...). */
+  async join(): Promise<void> {
+    if (this.connectionState === 'closed') throw new BeckonError('closed', 'Room is closed');
+    this.setState(this.connectionState === 'reconnecting' ? 'reconnecting' : 'connecting');
+    const timeoutMs = this.#options.joinTimeoutMs ?? 10_000;
+    const link = await this.transport.connect(this.#options.hostId, { lanes: this.lanes, timeoutMs });
+    if ((this.connectionState as ConnectionState) === 'closed') {
+      link.close();
+      throw new BeckonError('closed', 'Room closed while joining');
+    }
+    const session = new PeerSession(link, this.options.session);
+    this.#session = session;
+    this.forwardSessionEvents(session, () => this.#hostParticipantId || link.remoteId);
+    const welcomed = new Promise<Welcome>((resolve, reject) => {
+      this.#welcome = resolve;
+      this.#refused = reject;
+      setTimeout(() => reject(new BeckonError('timeout', `No welcome from the host within ${timeoutMs} ms`, { peer: link.remoteId })), timeoutMs);
+    });
+    session.events.on('frame', ({ frame, lane }) => this.#fromHost(frame, lane));
+    session.events.on('closed', ({ reason }) => this.#lost(session, reason));
+    session.start();
+    const join: MessageInit<Join> = {
+      protocol: protocolVersion,
+      participantId: this.identity.participantId,
+      resumeToken: this.identity.resumeToken,
+      name: this.options.name ?? '',
+      role: roleValues[this.#options.role ?? 'member'],
+      metadata: { ...this.options.metadata },
+    };
+    session.send({ type: Join.id, payload: Join.encode(join) }, 'reliable');
+    try {
+      const welcome = await welcomed;
+      this.#applyWelcome(welcome, link.remoteId);
+    } catch (error) {
+      session.close('join failed');
+      throw error;
+    } finally {
+      this.#welcome = undefined;
+      this.#refused = undefined;
+    }
+  }
+
+  /** Sends to the host, or (for `everyone` types) to everyone or the participants in `options.to`, via the host. */
+  send<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: SendOptions = {}): Delivery {
+    const session = this.#session;
+    if (!session || this.connectionState !== 'open') {
+      throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
+    }
+    const to = typeof options.to === 'string' ? options.to : (options.to?.[0] ?? '');
+    if (typeof options.to === 'object' && options.to.length > 1) {
+      throw new BeckonError('policy-violation', 'Members address one participant at a time', { messageType: type.name });
+    }
+    if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== this.#hostParticipantId)) {
+      throw new BeckonError('policy-violation', `Members may not send ${type.name}${type.policy === 'host' ? ' except to the host' : ''}`, {
+        messageType: type.name,
+      });
+    }
+    const payload = this.encodePayload(type, value);
+    const lane = options.lane ?? type.lane;
+    const sent = session.send({ type: type.id, payload, to }, lane);
+    return { lane, transfer: sent.transfer, settled: sent.settled };
+  }
+
+  /** Leaves the room for good (no reconnect). */
+  async leave(): Promise<void> {
+    if (this.connectionState === 'closed') return;
+    const session = this.#session;
+    this.setState('closed');
+    clearTimeout(this.#reconnectTimer);
+    if (session && !session.closed) {
+      try {
+        session.send({ type: Leave.id, payload: Leave.encode({ reason: 'left' }) }, 'reliable', false);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } catch {
+        // Already gone.
+      }
+      session.close('left');
+    }
+    await this.transport.close();
+  }
+
+  #fromHost(frame: Frame, lane: LaneName): void {
+    switch (frame.type) {
+      case Welcome.id:
+        return this.#decodeControl(Welcome, frame, (welcome) => this.#welcome?.(welcome));
+      case Refused.id:
+        return this.#decodeControl(Refused, frame, (refused) => {
+          const error = new BeckonError('refused', `The host refused to let us join: ${refused.message} (${refused.code})`, { peer: this.#options.hostId });
+          this.reportError(error);
+          if (this.#refused) this.#refused(error);
+          else this.#giveUp();
+        });
+      case ParticipantJoined.id:
+        return this.#decodeControl(ParticipantJoined, frame, ({ participant, rejoined }) => {
+          if (!participant) return;
+          const joined = fromMessage(participant);
+          this.participantMap.set(joined.id, joined);
+          this.emit('join', { participant: joined, rejoined });
+          this.emit('participants', this.participants);
+        });
+      case ParticipantLeft.id:
+        return this.#decodeControl(ParticipantLeft, frame, ({ id, reason }) => {
+          const participant = this.participantMap.get(id);
+          if (!participant) return;
+          this.participantMap.delete(id);
+          this.emit('leave', { participant, reason });
+          this.emit('participants', this.participants);
+        });
+      case ErrorMessage.id:
+        return this.#decodeControl(ErrorMessage, frame, (error) => {
+          const code = (error.code in knownCodes ? error.code : 'policy-violation') as BeckonErrorCode;
+          this.reportError(new BeckonError(code, `The host refused a message: ${error.message}`, { peer: this.#hostParticipantId, messageType: hex(error.type) }));
+        });
+      default:
+        this.deliverLocal(frame, lane, frame.from || this.#hostParticipantId, false);
+    }
+  }
+
+  #decodeControl<T extends object>(type: MessageType<T>, frame: Frame, use: (value: T) => void): void {
+    let value: T;
+    try {
+      value = type.decode(frame.payload);
+    } catch (cause) {
+      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from the host`, { peer: this.#hostParticipantId, cause }));
+      return;
+    }
+    use(value);
+  }
+
+  #applyWelcome(welcome: Welcome, hostPeer: string): void {
+    this.participantMap.clear();
+    for (const participant of welcome.participants) {
+      const p = fromMessage(participant);
+      this.participantMap.set(p.id, p);
+      if (p.role === 'host') this.#hostParticipantId = p.id;
+    }
+    if (!this.#hostParticipantId) this.#hostParticipantId = hostPeer;
+    this.#attempt = 0;
+    this.setState('open');
+    this.emit('participants', this.participants);
+    for (const envelope of welcome.state) {
+      const frame: Frame = { type: envelope.type, payload: envelope.payload, seq: 0, sentAt: envelope.sentAt, from: envelope.from, to: envelope.to };
+      this.deliverLocal(frame, 'reliable', frame.from || this.#hostParticipantId, true);
+    }
+  }
+
+  #lost(session: PeerSession, reason: string): void {
+    if (session !== this.#session || this.connectionState === 'closed') return;
+    this.#session = undefined;
+    if (this.connectionState !== 'open') return; // join() is still running and reports its own failure
+    if (this.#options.reconnect === false || reason === 'refused') return this.#giveUp();
+    this.setState('reconnecting');
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const delay = Math.min(this.#options.reconnectMaxDelayMs ?? 5000, 250 * 2 ** this.#attempt++);
+    this.#reconnectTimer = setTimeout(() => {
+      this.join().catch((error: unknown) => {
+        if (this.connectionState === 'closed') return;
+        if (error instanceof BeckonError && error.code === 'refused') return this.#giveUp();
+        this.setState('reconnecting');
+        this.#scheduleReconnect();
+      });
+    }, delay);
+  }
+
+  #giveUp(): void {
+    this.setState('closed');
+    void this.transport.close();
+  }
+}
+
+const knownCodes: Record<string, true> = {
+  'malformed-frame': true,
+  'unknown-type': true,
+  oversized: true,
+  'policy-violation': true,
+  'rate-limited': true,
+  'queue-full': true,
+  refused: true,
+};
+
+/** Hosts a room on `transport`: `await hostRoom({...})` is listening and ready. */
+export function hostRoom(options: HostOptions): HostRoom {
+  return new HostRoom(options).open();
+}
+
+/** Joins the room hosted at `options.hostId`. Subscribe in `setup` to receive the room's state replayed on join. */
+export async function joinRoom(options: MemberOptions, setup?: (room: MemberRoom) => void): Promise<MemberRoom> {
+  const room = new MemberRoom(options);
+  setup?.(room);
+  await room.join();
+  return room;
+}
+
+function allDelivered(results: Promise<DeliveryResult>[]): Promise<DeliveryResult> {
+  if (results.length === 1) return results[0]!;
+  return Promise.all(results).then((all) => all.find((result) => !result.ok) ?? { ok: true, seq: 0, at: now() });
+}
+
+function toMessage(participant: Participant): MessageInit<ParticipantMessage> {
+  return {
+    id: participant.id,
+    name: participant.name,
+    role: roleValues[participant.role],
+    joinedAt: participant.joinedAt,
+    metadata: { ...participant.metadata },
+    connected: true,
+  };
+}
+
+function fromMessage(message: ParticipantMessage): Participant {
+  return {
+    id: message.id,
+    name: message.name,
+    role: roleNames[message.role] ?? 'member',
+    joinedAt: message.joinedAt,
+    metadata: { ...message.metadata },
+  };
+}
+
+function toEnvelope(frame: Frame): MessageInit<Envelope> {
+  return { type: frame.type, payload: frame.payload, sentAt: frame.sentAt, from: frame.from, to: frame.to };
+}
+
+/** Display text from a peer: no control characters, bounded length. Rendering it safely is the UI's job. */
+function cleanText(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, max);
+}
+
+function cleanId(id: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : '';
+}
+
+function cleanMetadata(metadata: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(metadata).slice(0, 16);
+  return Object.fromEntries(entries.map(([key, value]) => [cleanText(key, 32), cleanText(value, 256)]));
+}
+
+function hex(id: number): string {
+  return `0x${id.toString(16).padStart(8, '0')}`;
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

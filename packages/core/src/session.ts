@@ -1,0 +1,478 @@
+import { decodeFrame, encodeFrame } from './codec.ts';
+import type { Frame, FrameInit } from './codec.ts';
+import { Emitter } from './emitter.ts';
+import { BeckonError } from './errors.ts';
+import { Ack, Chunk, Heartbeat } from './gen/control.ts';
+import { isReliable } from './lanes.ts';
+import type { LaneName } from './lanes.ts';
+import type { Channel, Link } from './transport.ts';
+
+/** Tuning of one peer session. Every field has a default (`defaultSessionOptions`). */
+export interface SessionOptions {
+  /** Largest frame sent whole; larger messages are chunked on reliable lanes (capped by the link's maxMessageSize). */
+  readonly chunkSize: number;
+  /** Largest message, chunked or not, this peer sends or reassembles. */
+  readonly maxMessageBytes: number;
+  /** Bound of the send queue kept in JavaScript per reliable lane; beyond it `send` fails with `queue-full`. */
+  readonly maxQueuedBytes: number;
+  /** Frames wait in the JavaScript queue while the channel's bufferedAmount is above this. */
+  readonly highWaterMark: number;
+  /** bufferedAmountLowThreshold: the queue resumes when the channel drains below this. */
+  readonly lowWaterMark: number;
+  /** An unreliable frame is dropped, not queued, while the channel's bufferedAmount is above this (stale state is worthless). */
+  readonly unreliableDropThreshold: number;
+  readonly heartbeatIntervalMs: number;
+  /** A peer silent for this long is gone (PeerJS's close event often never fires). */
+  readonly heartbeatTimeoutMs: number;
+  /** Acknowledgements are coalesced for this long. */
+  readonly ackDelayMs: number;
+  /** Incoming chunked transfers kept at once per peer. */
+  readonly maxConcurrentTransfers: number;
+}
+
+export const defaultSessionOptions: SessionOptions = {
+  chunkSize: 16 * 1024,
+  maxMessageBytes: 64 * 1024 * 1024,
+  maxQueuedBytes: 96 * 1024 * 1024,
+  highWaterMark: 1024 * 1024,
+  lowWaterMark: 256 * 1024,
+  unreliableDropThreshold: 256 * 1024,
+  heartbeatIntervalMs: 1000,
+  heartbeatTimeoutMs: 4000,
+  ackDelayMs: 4,
+  maxConcurrentTransfers: 16,
+};
+
+export type DeliveryResult =
+  | { readonly ok: true; readonly seq: number; readonly at: number }
+  | { readonly ok: false; readonly seq: number; readonly error: BeckonError };
+
+/** Progress of a chunked transfer, on the sending or the receiving end. */
+export interface TransferProgress {
+  readonly direction: 'send' | 'receive';
+  /** Transport id of the other peer. */
+  readonly peer: string;
+  readonly transfer: number;
+  /** Wire id of the message type being transferred. */
+  readonly type: number;
+  readonly bytes: number;
+  readonly totalBytes: number;
+}
+
+export interface SessionEvents {
+  frame: { readonly frame: Frame; readonly lane: LaneName; readonly size: number };
+  error: BeckonError;
+  'lane-open': { readonly lane: LaneName };
+  'lane-close': { readonly lane: LaneName };
+  'lane-error': { readonly lane: LaneName; readonly error: BeckonError };
+  'buffered-amount': { readonly lane: LaneName; readonly bufferedAmount: number; readonly queuedBytes: number };
+  progress: TransferProgress;
+  delivery: DeliveryResult;
+  rtt: number;
+  closed: { readonly reason: string };
+}
+
+export interface SessionStats {
+  framesSent: number;
+  framesReceived: number;
+  bytesSent: number;
+  bytesReceived: number;
+  /** Unreliable frames dropped because the channel was congested. */
+  dropped: number;
+  /** Frames refused on receipt (malformed, oversized, ...). */
+  refused: number;
+  rttMs: number | undefined;
+}
+
+interface Queued {
+  readonly bytes: Uint8Array;
+  readonly onSent?: () => void;
+}
+
+interface LaneState {
+  readonly channel: Channel;
+  readonly reliable: boolean;
+  readonly queue: Queued[];
+  queuedBytes: number;
+}
+
+interface IncomingTransfer {
+  readonly count: number;
+  readonly totalBytes: number;
+  readonly type: number;
+  readonly parts: Uint8Array[];
+  received: number;
+}
+
+interface Pending {
+  readonly resolve: (result: DeliveryResult) => void;
+}
+
+const now = (): number => performance.timeOrigin + performance.now();
+const chunkOverhead = 64;
+
+/**
+ * One peer's side of one link: framing, chunking, back-pressure, acknowledgements and liveness.
+ * The room owns one session per connected peer. Nothing on the receive path throws: problems become `error` events.
+ */
+export class PeerSession {
+  readonly link: Link;
+  readonly events = new Emitter<SessionEvents>();
+  readonly stats: SessionStats = {
+    framesSent: 0,
+    framesReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    dropped: 0,
+    refused: 0,
+    rttMs: undefined,
+  };
+  readonly #options: SessionOptions;
+  readonly #lanes = new Map<LaneName, LaneState>();
+  readonly #pending = new Map<number, Pending>();
+  readonly #transfers = new Map<number, IncomingTransfer>();
+  #seq = 0;
+  #nextTransfer = 1;
+  #ackSeq = 0;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #lastReceivedAt = now();
+  #closed = false;
+
+  constructor(link: Link, options: Partial<SessionOptions> = {}) {
+    this.link = link;
+    this.#options = { ...defaultSessionOptions, ...options };
+    for (const [name, channel] of link.channels) {
+      const state: LaneState = { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 };
+      this.#lanes.set(name, state);
+      channel.bufferedAmountLowThreshold = this.#options.lowWaterMark;
+      channel.setHandlers({
+        onOpen: () => this.events.emit('lane-open', { lane: name }),
+        onClose: () => this.#onLaneClose(name),
+        onError: (error) => this.#onLaneError(name, error),
+        onMessage: (data) => this.#receive(name, data),
+        onBufferedAmountLow: () => this.#flush(state),
+      });
+    }
+    link.onClose((reason) => this.close(reason));
+  }
+
+  /** Transport id of the remote peer. */
+  get peer(): string {
+    return this.link.remoteId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Starts heartbeats and announces the open lanes. Call after subscribing to events. */
+  start(): void {
+    if (this.#closed) return;
+    for (const [lane, state] of this.#lanes) if (state.channel.state === 'open') this.events.emit('lane-open', { lane });
+    this.#lastReceivedAt = now();
+    this.#heartbeatTimer = setInterval(() => this.#beat(), this.#options.heartbeatIntervalMs);
+  }
+
+  /** Bytes waiting in the JavaScript queue and in the channel for a lane. */
+  backlog(lane: LaneName): { queuedBytes: number; bufferedAmount: number } {
+    const state = this.#lanes.get(lane);
+    return { queuedBytes: state?.queuedBytes ?? 0, bufferedAmount: state?.channel.bufferedAmount ?? 0 };
+  }
+
+  /** Largest frame this session sends unchunked. */
+  get frameLimit(): number {
+    return Math.min(this.#options.chunkSize, this.link.maxMessageSize);
+  }
+
+  /**
+   * Sends one frame. Throws a BeckonError for what the caller can fix (oversized on an unreliable lane, queue full,
+   * closed); the returned promise settles with the delivery result and never rejects.
+   */
+  send(init: FrameInit, laneName: LaneName, wantAck = true): { readonly seq: number; readonly transfer: number; readonly settled: Promise<DeliveryResult> } {
+    if (this.#closed) throw new BeckonError('not-connected', `Peer ${this.peer} is disconnected`, { peer: this.peer, lane: laneName });
+    const lane = this.#lanes.get(laneName);
+    if (!lane) throw new BeckonError('not-connected', `No ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
+    const seq = wantAck && lane.reliable ? ++this.#seq : 0;
+    const bytes = encodeFrame({ ...init, seq, sentAt: init.sentAt || now() });
+    const limit = this.frameLimit;
+    let transfer = 0;
+
+    if (bytes.length > limit) {
+      if (!lane.reliable) {
+        throw new BeckonError(
+          'oversized',
+          `Message of ${bytes.length} bytes exceeds the ${limit}-byte frame limit of the ${laneName} lane; unreliable lanes do not chunk, send it on a reliable lane`,
+          { peer: this.peer, lane: laneName },
+        );
+      }
+      if (bytes.length > this.#options.maxMessageBytes) {
+        throw new BeckonError('oversized', `Message of ${bytes.length} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`, {
+          peer: this.peer,
+          lane: laneName,
+        });
+      }
+      this.#assertRoom(lane, bytes.length);
+      transfer = this.#nextTransfer++;
+      this.#enqueueChunks(lane, bytes, transfer, init.type);
+    } else if (lane.reliable) {
+      this.#assertRoom(lane, bytes.length);
+      lane.queue.push({ bytes });
+      lane.queuedBytes += bytes.length;
+    } else if (lane.channel.bufferedAmount > this.#options.unreliableDropThreshold) {
+      this.stats.dropped++;
+      const error = new BeckonError('queue-full', `The ${laneName} lane to ${this.peer} is congested; frame dropped`, { peer: this.peer, lane: laneName });
+      return { seq, transfer, settled: Promise.resolve({ ok: false, seq, error }) };
+    } else {
+      const written = this.#write(lane, bytes);
+      this.#reportBuffered(laneName, lane);
+      const result: DeliveryResult = written
+        ? { ok: true, seq, at: now() }
+        : { ok: false, seq, error: new BeckonError('delivery-failed', `The ${laneName} lane to ${this.peer} refused the frame`, { peer: this.peer, lane: laneName }) };
+      return { seq, transfer, settled: Promise.resolve(result) };
+    }
+
+    const settled = seq
+      ? new Promise<DeliveryResult>((resolve) => this.#pending.set(seq, { resolve }))
+      : Promise.resolve<DeliveryResult>({ ok: true, seq, at: now() });
+    this.#flush(lane);
+    return { seq, transfer, settled };
+  }
+
+  close(reason = 'closed'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#heartbeatTimer);
+    clearTimeout(this.#ackTimer);
+    const error = new BeckonError('delivery-failed', `Link to ${this.peer} closed (${reason}) before delivery was acknowledged`, { peer: this.peer });
+    for (const [seq, pending] of this.#pending) {
+      const result: DeliveryResult = { ok: false, seq, error };
+      pending.resolve(result);
+      this.events.emit('delivery', result);
+    }
+    this.#pending.clear();
+    this.#transfers.clear();
+    for (const lane of this.#lanes.values()) {
+      lane.queue.length = 0;
+      lane.queuedBytes = 0;
+    }
+    this.link.close();
+    this.events.emit('closed', { reason });
+  }
+
+  #assertRoom(lane: LaneState, bytes: number): void {
+    if (lane.queuedBytes + bytes > this.#options.maxQueuedBytes) {
+      throw new BeckonError(
+        'queue-full',
+        `Send queue to ${this.peer} is full (${lane.queuedBytes} of ${this.#options.maxQueuedBytes} bytes queued)`,
+        { peer: this.peer, lane: lane.channel.lane.name },
+      );
+    }
+  }
+
+  #enqueueChunks(lane: LaneState, bytes: Uint8Array, transfer: number, type: number): void {
+    const dataSize = this.frameLimit - chunkOverhead;
+    const count = Math.ceil(bytes.length / dataSize);
+    const totalBytes = bytes.length;
+    for (let index = 0; index < count; index++) {
+      const data = bytes.subarray(index * dataSize, Math.min(totalBytes, (index + 1) * dataSize));
+      const frame = encodeFrame({ type: Chunk.id, payload: Chunk.encode({ transfer, index, count, totalBytes, data, type }) });
+      const sent = Math.min(totalBytes, (index + 1) * dataSize);
+      lane.queue.push({
+        bytes: frame,
+        onSent: () => this.events.emit('progress', { direction: 'send', peer: this.peer, transfer, type, bytes: sent, totalBytes }),
+      });
+      lane.queuedBytes += frame.length;
+    }
+  }
+
+  #flush(lane: LaneState): void {
+    if (this.#closed || lane.channel.state !== 'open') return;
+    while (lane.queue.length > 0 && lane.channel.bufferedAmount <= this.#options.highWaterMark) {
+      const next = lane.queue[0]!;
+      const written = this.#write(lane, next.bytes);
+      if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
+      lane.queue.shift();
+      lane.queuedBytes -= next.bytes.length;
+      if (written) next.onSent?.();
+    }
+    this.#reportBuffered(lane.channel.lane.name, lane);
+  }
+
+  /** Hands one frame to the channel; false if the channel refused it. */
+  #write(lane: LaneState, bytes: Uint8Array): boolean {
+    try {
+      lane.channel.send(bytes);
+    } catch (cause) {
+      if (lane.channel.state !== 'open') {
+        this.close('lane closed');
+      } else if (lane.channel.bufferedAmount === 0 || !lane.reliable) {
+        // Refused by an idle channel, or on a lane that never waits: it can never be sent as it is.
+        this.stats.dropped++;
+        const lanes = lane.channel.lane.name;
+        this.events.emit('error', new BeckonError('lane-error', `The ${lanes} lane refused a frame: ${String(cause)}`, { peer: this.peer, lane: lanes, cause }));
+      }
+      return false;
+    }
+    this.stats.framesSent++;
+    this.stats.bytesSent += bytes.length;
+    return true;
+  }
+
+  #reportBuffered(laneName: LaneName, lane: LaneState): void {
+    if (this.events.listenerCount('buffered-amount') === 0) return;
+    this.events.emit('buffered-amount', { lane: laneName, bufferedAmount: lane.channel.bufferedAmount, queuedBytes: lane.queuedBytes });
+  }
+
+  /** Writes a small control frame straight to the channel, ahead of any queued bulk data. */
+  #sendControl(init: FrameInit, laneName: LaneName): void {
+    const lane = this.#lanes.get(laneName) ?? this.#lanes.get('reliable');
+    if (!lane || this.#closed || lane.channel.state !== 'open') return;
+    this.#write(lane, encodeFrame({ ...init, sentAt: init.sentAt || now() }));
+  }
+
+  #receive(lane: LaneName, data: Uint8Array): void {
+    if (this.#closed) return;
+    this.#lastReceivedAt = now();
+    this.stats.framesReceived++;
+    this.stats.bytesReceived += data.length;
+    this.#handleFrame(lane, data);
+  }
+
+  #handleFrame(lane: LaneName, data: Uint8Array): void {
+    const decoded = decodeFrame(data);
+    if (!decoded.ok) return this.#refuse(decoded.error);
+    const frame = decoded.value;
+    switch (frame.type) {
+      case Chunk.id:
+        return this.#receiveChunk(lane, frame);
+      case Ack.id:
+        return this.#receiveAck(frame);
+      case Heartbeat.id:
+        return this.#receiveHeartbeat(frame);
+      default:
+        if (frame.seq) this.#scheduleAck(frame.seq);
+        this.events.emit('frame', { frame, lane, size: data.length });
+    }
+  }
+
+  #refuse(error: BeckonError): void {
+    this.stats.refused++;
+    const withPeer = error.peer ? error : new BeckonError(error.code, error.message, { peer: this.peer, cause: error.cause });
+    this.events.emit('error', withPeer);
+  }
+
+  #receiveChunk(lane: LaneName, frame: Frame): void {
+    let chunk: Chunk;
+    try {
+      chunk = Chunk.decode(frame.payload);
+    } catch (cause) {
+      return this.#refuse(new BeckonError('malformed-frame', 'Malformed chunk', { cause }));
+    }
+    const { transfer, index, count, totalBytes, data } = chunk;
+    if (totalBytes > this.#options.maxMessageBytes) {
+      this.#transfers.delete(transfer);
+      return this.#refuse(new BeckonError('oversized', `Chunked message of ${totalBytes} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`));
+    }
+    let incoming = this.#transfers.get(transfer);
+    if (!incoming) {
+      if (index !== 0 || count < 1 || this.#transfers.size >= this.#options.maxConcurrentTransfers) {
+        return this.#refuse(new BeckonError('malformed-frame', `Unexpected chunk ${index}/${count} of transfer ${transfer}`));
+      }
+      incoming = { count, totalBytes, type: chunk.type, parts: [], received: 0 };
+      this.#transfers.set(transfer, incoming);
+    }
+    if (index !== incoming.parts.length || count !== incoming.count || incoming.received + data.length > incoming.totalBytes) {
+      this.#transfers.delete(transfer);
+      return this.#refuse(new BeckonError('malformed-frame', `Chunk ${index}/${count} of transfer ${transfer} does not fit the transfer`));
+    }
+    incoming.parts.push(data);
+    incoming.received += data.length;
+    this.events.emit('progress', {
+      direction: 'receive',
+      peer: this.peer,
+      transfer,
+      type: incoming.type,
+      bytes: incoming.received,
+      totalBytes: incoming.totalBytes,
+    });
+    if (incoming.parts.length < incoming.count) return;
+    this.#transfers.delete(transfer);
+    if (incoming.received !== incoming.totalBytes) {
+      return this.#refuse(new BeckonError('malformed-frame', `Transfer ${transfer} ended with ${incoming.received} of ${incoming.totalBytes} bytes`));
+    }
+    const whole = new Uint8Array(incoming.totalBytes);
+    let offset = 0;
+    for (const part of incoming.parts) {
+      whole.set(part, offset);
+      offset += part.length;
+    }
+    const inner = decodeFrame(whole);
+    if (!inner.ok) return this.#refuse(inner.error);
+    if (inner.value.type === Chunk.id) return this.#refuse(new BeckonError('malformed-frame', 'Nested chunk'));
+    this.#handleFrame(lane, whole);
+  }
+
+  #receiveAck(frame: Frame): void {
+    let seq: number;
+    try {
+      seq = Ack.decode(frame.payload).seq;
+    } catch (cause) {
+      return this.#refuse(new BeckonError('malformed-frame', 'Malformed ack', { cause }));
+    }
+    const at = now();
+    for (const [pendingSeq, pending] of this.#pending) {
+      if (pendingSeq > seq) break;
+      this.#pending.delete(pendingSeq);
+      const result: DeliveryResult = { ok: true, seq: pendingSeq, at };
+      pending.resolve(result);
+      this.events.emit('delivery', result);
+    }
+  }
+
+  #scheduleAck(seq: number): void {
+    this.#ackSeq = Math.max(this.#ackSeq, seq);
+    if (this.#ackTimer !== undefined) return;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      this.#sendControl({ type: Ack.id, payload: Ack.encode({ seq: this.#ackSeq }) }, 'reliable');
+    }, this.#options.ackDelayMs);
+  }
+
+  #receiveHeartbeat(frame: Frame): void {
+    let beat: Heartbeat;
+    try {
+      beat = Heartbeat.decode(frame.payload);
+    } catch (cause) {
+      return this.#refuse(new BeckonError('malformed-frame', 'Malformed heartbeat', { cause }));
+    }
+    if (beat.echo === 0) {
+      this.#sendControl({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: now(), echo: beat.sentAt }) }, 'unreliable');
+      return;
+    }
+    const rtt = now() - beat.echo;
+    if (rtt >= 0 && rtt < 60_000) {
+      this.stats.rttMs = rtt;
+      this.events.emit('rtt', rtt);
+    }
+  }
+
+  #beat(): void {
+    if (now() - this.#lastReceivedAt > this.#options.heartbeatTimeoutMs) {
+      this.close('timeout');
+      return;
+    }
+    this.#sendControl({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: now(), echo: 0 }) }, 'unreliable');
+  }
+
+  #onLaneClose(lane: LaneName): void {
+    this.events.emit('lane-close', { lane });
+    // Without its reliable lane a session cannot keep its promises.
+    if (this.#lanes.get(lane)?.reliable) this.close('lane closed');
+  }
+
+  #onLaneError(lane: LaneName, cause: Error): void {
+    const error = new BeckonError('lane-error', `The ${lane} lane to ${this.peer} failed: ${cause.message}`, { peer: this.peer, lane, cause });
+    this.events.emit('lane-error', { lane, error });
+  }
+}
