@@ -141,7 +141,9 @@ export class PeerSession {
 
   constructor(link: Link, options: Partial<SessionOptions> = {}) {
     this.link = link;
-    this.#options = { ...defaultSessionOptions, ...options };
+    const merged = { ...defaultSessionOptions, ...options };
+    // The queue resumes on bufferedamountlow, which only fires if the channel once held more than the threshold.
+    this.#options = { ...merged, lowWaterMark: Math.min(merged.lowWaterMark, merged.highWaterMark) };
     for (const [name, channel] of link.channels) {
       const state: LaneState = { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 };
       this.#lanes.set(name, state);

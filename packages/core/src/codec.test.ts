@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from './codec.ts';
+import { Envelope } from './gen/envelope.ts';
+import { rootFromJson, messageType, typeId } from './schema.ts';
+
+describe('frame codec', () => {
+  const sample = { type: typeId('demo.Chat'), payload: Uint8Array.of(1, 2, 3, 250), seq: 42, sentAt: 1_763_000_000_123.5, from: 'ada', to: 'bea' };
+
+  it('writes exactly what the generated Envelope type writes', () => {
+    expect(Array.from(encodeFrame(sample))).toEqual(Array.from(Envelope.encode(sample)));
+  });
+
+  it('reads what the generated Envelope type writes, and the reverse', () => {
+    const decoded = decodeFrame(Envelope.encode(sample));
+    expect(decoded.ok && { ...decoded.value, payload: Array.from(decoded.value.payload) }).toEqual({ ...sample, payload: [1, 2, 3, 250] });
+    const envelope = Envelope.decode(encodeFrame(sample));
+    expect(envelope.seq).toBe(42);
+    expect(envelope.from).toBe('ada');
+  });
+
+  it('skips fields a newer peer added to the envelope', () => {
+    const newer = rootFromJson({
+      nested: {
+        beckon: {
+          nested: {
+            Envelope: {
+              fields: {
+                type: { type: 'fixed32', id: 1 },
+                payload: { type: 'bytes', id: 2 },
+                priority: { type: 'uint32', id: 9 },
+                trace: { type: 'string', id: 12 },
+              },
+            },
+          },
+        },
+      },
+    });
+    const NewerEnvelope = messageType<{ type: number; payload: Uint8Array; priority: number; trace: string }>(newer, 'beckon.Envelope');
+    const bytes = NewerEnvelope.encode({ type: 7, payload: Uint8Array.of(9), priority: 3, trace: 'abc' });
+    const decoded = decodeFrame(bytes);
+    expect(decoded.ok).toBe(true);
+    if (decoded.ok) expect([decoded.value.type, Array.from(decoded.value.payload)]).toEqual([7, [9]]);
+  });
+
+  it('returns a malformed-frame error instead of throwing', () => {
+    for (const bytes of [Uint8Array.of(), Uint8Array.of(0x12, 0x50, 1), Uint8Array.of(0x0d, 1, 2), Uint8Array.of(0x07), Uint8Array.of(0x0c)]) {
+      const decoded = decodeFrame(bytes);
+      expect(decoded.ok).toBe(false);
+      if (!decoded.ok) expect(decoded.error.code).toBe('malformed-frame');
+    }
+  });
+});
