@@ -1,0 +1,36 @@
+/**
+ * Every module `pnpm gen` generates. Paths are relative to the repository root. Append a target for each
+ * package or demo with its own .proto files; `runtime` is the module generated code imports from
+ * (`@beckon/core` everywhere except inside core itself).
+ */
+export interface GenTarget {
+  readonly files: readonly string[];
+  readonly out: string;
+  readonly runtime: string;
+}
+
+export const targets: GenTarget[] = [
+  {
+    files: ['protos/beckon/envelope.proto', 'protos/beckon/control.proto'],
+    out: 'packages/core/src/gen',
+    // Core cannot import itself by package name.
+    runtime: '../schema.ts',
+  },
+  {
+    // The generator's own fixture: its tests import it.
+    files: ['protos/examples/sensors.proto'],
+    out: 'packages/cli/src/gen/fixtures',
+    runtime: '@beckon/core',
+  },
+  {
+    files: ['protos/demos/support.proto'],
+    out: 'demos/support/src/gen',
+    runtime: '@beckon/core',
+  },
+  {
+    // The README's custom-schema example.
+    files: ['protos/examples/sensors.proto'],
+    out: 'demos/sensors/src/gen',
+    runtime: '@beckon/core',
+  },
+];
