@@ -140,6 +140,8 @@ class LoopbackChannel implements Channel {
   #handlers: ChannelHandlers | undefined;
   #peer: LoopbackChannel | undefined;
   readonly #outbox: Uint8Array[] = [];
+  /** Frames that arrived before the owner set its handlers, replayed to them. */
+  readonly #early: Uint8Array[] = [];
   #flushScheduled = false;
   readonly #options: Required<LoopbackOptions>;
 
@@ -171,6 +173,7 @@ class LoopbackChannel implements Channel {
 
   setHandlers(handlers: ChannelHandlers): void {
     this.#handlers = handlers;
+    for (const frame of this.#early.splice(0)) handlers.onMessage(frame);
   }
 
   send(data: Uint8Array): void {
@@ -205,7 +208,9 @@ class LoopbackChannel implements Channel {
   }
 
   #deliver(frame: Uint8Array): void {
-    if (this.#state === 'open') this.#handlers?.onMessage(frame);
+    if (this.#state !== 'open') return;
+    if (this.#handlers) this.#handlers.onMessage(frame);
+    else this.#early.push(frame);
   }
 
   close(): void {

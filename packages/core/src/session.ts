@@ -145,18 +145,8 @@ export class PeerSession {
     // The queue resumes on bufferedamountlow, which only fires if the channel once held more than the threshold.
     this.#options = { ...merged, lowWaterMark: Math.min(merged.lowWaterMark, merged.highWaterMark) };
     for (const [name, channel] of link.channels) {
-      const state: LaneState = { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 };
-      this.#lanes.set(name, state);
-      channel.bufferedAmountLowThreshold = this.#options.lowWaterMark;
-      channel.setHandlers({
-        onOpen: () => this.events.emit('lane-open', { lane: name }),
-        onClose: () => this.#onLaneClose(name),
-        onError: (error) => this.#onLaneError(name, error),
-        onMessage: (data) => this.#receive(name, data),
-        onBufferedAmountLow: () => this.#flush(state),
-      });
+      this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 });
     }
-    link.onClose((reason) => this.close(reason));
   }
 
   /** Transport id of the remote peer. */
@@ -168,10 +158,22 @@ export class PeerSession {
     return this.#closed;
   }
 
-  /** Starts heartbeats and announces the open lanes. Call after subscribing to events. */
+  /** Takes over the channels, starts heartbeats and announces the open lanes. Call after subscribing to events. */
   start(): void {
     if (this.#closed) return;
     for (const [lane, state] of this.#lanes) if (state.channel.state === 'open') this.events.emit('lane-open', { lane });
+    // Handlers go on only now: a transport may replay frames that arrived early, and they need listeners.
+    for (const [name, state] of this.#lanes) {
+      state.channel.bufferedAmountLowThreshold = this.#options.lowWaterMark;
+      state.channel.setHandlers({
+        onOpen: () => this.events.emit('lane-open', { lane: name }),
+        onClose: () => this.#onLaneClose(name),
+        onError: (error) => this.#onLaneError(name, error),
+        onMessage: (data) => this.#receive(name, data),
+        onBufferedAmountLow: () => this.#flush(state),
+      });
+    }
+    this.link.onClose((reason) => this.close(reason));
     this.#lastReceivedAt = now();
     this.#heartbeatTimer = setInterval(() => this.#beat(), this.#options.heartbeatIntervalMs);
   }

@@ -7,7 +7,10 @@ import type { LaneConfig, LaneName } from './lanes.ts';
 
 export type ChannelState = 'connecting' | 'open' | 'closing' | 'closed';
 
-/** What a channel tells its owner. The core sets these once, right after it receives the link. */
+/**
+ * What a channel tells its owner. The core sets these once, after it receives the link. Frames that arrive
+ * before then must be queued and replayed to the handlers, in order: none may be lost in the hand-over.
+ */
 export interface ChannelHandlers {
   onOpen(): void;
   onClose(): void;
