@@ -1,0 +1,21 @@
+import { setSctpSettings } from 'node-datachannel';
+import { installNodeWebRTC, cleanupNodeWebRTC } from '../src/node.ts';
+import { createPeerJsTransport } from '../src/index.ts';
+import { startServer } from '../../cli/src/serve/server.ts';
+import { defaultLanes } from '../../core/src/lanes.ts';
+if (process.argv[2]) setSctpSettings({ sendBufferSize: Number(process.argv[2]) });
+installNodeWebRTC();
+const server = await startServer({});
+const opts = { host: '127.0.0.1', port: server.port, path: server.path };
+const a = await createPeerJsTransport({ ...opts, id: 'a' });
+const b = await createPeerJsTransport({ ...opts, id: 'b' });
+const got = new Promise<any>((r) => b.listen({ lanes: defaultLanes }, r));
+const la = await a.connect('b', { lanes: defaultLanes }); await got;
+const ch = la.channels.get('reliable')!;
+ch.bufferedAmountLowThreshold = 1024;
+let low = 0; ch.setHandlers({ onOpen() {}, onClose() {}, onError() {}, onMessage() {}, onBufferedAmountLow() { low++; } });
+const frame = new Uint8Array(16 * 1024);
+for (let i = 0; i < 256; i++) { ch.send(frame); if ((i + 1) % 32 === 0) console.log('sent', (i + 1) * 16, 'KiB buffered', ch.bufferedAmount); }
+await new Promise((r) => setTimeout(r, 1000));
+console.log('after 1s buffered', ch.bufferedAmount, 'low events', low);
+await a.close(); await b.close(); await server.close(); cleanupNodeWebRTC();
