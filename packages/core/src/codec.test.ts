@@ -4,7 +4,7 @@ import { Envelope } from './gen/envelope.ts';
 import { rootFromJson, messageType, typeId } from './schema.ts';
 
 describe('frame codec', () => {
-  const sample = { type: typeId('demo.Chat'), payload: Uint8Array.of(1, 2, 3, 250), seq: 42, sentAt: 1_763_000_000_123.5, from: 'ada', to: 'bea' };
+  const sample = { type: typeId('demo.Chat'), payload: Uint8Array.of(1, 2, 3, 250), seq: 42, sentAt: 1_763_000_000_123.5, from: 'ada', to: 'bea', id: 9 };
 
   it('writes exactly what the generated Envelope type writes', () => {
     expect(Array.from(encodeFrame(sample))).toEqual(Array.from(Envelope.encode(sample)));

@@ -17,6 +17,8 @@ export interface Frame {
   readonly from: string;
   /** Single recipient's participant id; empty = host or everyone. */
   readonly to: string;
+  /** Room-level id of a reliable message in its sender's stream, for exactly-once delivery across reconnects; 0 = none. */
+  readonly id: number;
 }
 
 export type FrameInit = Pick<Frame, 'type' | 'payload'> & Partial<Omit<Frame, 'type' | 'payload'>>;
@@ -27,6 +29,7 @@ const TAG_SEQ = (3 << 3) | 0;
 const TAG_SENT_AT = (4 << 3) | 1; // double
 const TAG_FROM = (5 << 3) | 2;
 const TAG_TO = (6 << 3) | 2;
+const TAG_ID = (7 << 3) | 0;
 
 const emptyBytes = new Uint8Array(0);
 
@@ -38,6 +41,7 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
   if (frame.sentAt) writer.uint32(TAG_SENT_AT).double(frame.sentAt);
   if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
   if (frame.to) writer.uint32(TAG_TO).string(frame.to);
+  if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
   return writer.finish();
 }
 
@@ -53,6 +57,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
     let sentAt = 0;
     let from = '';
     let to = '';
+    let id = 0;
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
       switch (tag) {
@@ -74,6 +79,9 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
         case TAG_TO:
           to = reader.string();
           break;
+        case TAG_ID:
+          id = reader.uint32();
+          break;
         default:
           // Unknown fields from a newer peer are skipped, as protobuf promises.
           if (tag === 0 || (tag & 7) === 4) throw new Error(`invalid tag ${tag}`);
@@ -81,7 +89,7 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
       }
     }
     if (type === undefined) throw new Error('frame has no type');
-    return { ok: true, value: { type, payload, seq, sentAt, from, to } };
+    return { ok: true, value: { type, payload, seq, sentAt, from, to, id } };
   } catch (cause) {
     return {
       ok: false,

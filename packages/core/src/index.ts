@@ -38,3 +38,16 @@ export type {
 export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room.ts';
 export type { LoopbackOptions } from './loopback.ts';
 export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
+export type { HostCredentials, Invite, JoinContext } from './trust.ts';
+export {
+  checkInviteProof,
+  checkWelcomeSignature,
+  createHostCredentials,
+  exportHostCredentials,
+  formatInvite,
+  importHostCredentials,
+  parseInvite,
+  proveInvite,
+  signWelcome,
+  trustAvailable,
+} from './trust.ts';

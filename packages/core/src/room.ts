@@ -21,6 +21,9 @@ import type { LaneConfig, LaneName } from './lanes.ts';
 import { Registry } from './schema.ts';
 import type { MessageInit, MessageType } from './schema.ts';
 import { PeerSession } from './session.ts';
+import { checkInviteProof, checkWelcomeSignature, proveInvite, signWelcome } from './trust.ts';
+import type { HostCredentials, Invite, JoinContext } from './trust.ts';
+import { isReliable } from './lanes.ts';
 import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from './session.ts';
 import type { Link, Transport } from './transport.ts';
 
@@ -136,6 +139,15 @@ export interface HostOptions extends RoomOptions {
   readonly admit?: (request: JoinRequest) => true | string;
   /** A new link must send Join within this long. */
   readonly joinTimeoutMs?: number;
+  /**
+   * The room's keys (`createHostCredentials`). With them, only members holding the invite may join, and the host
+   * signs every welcome so members can tell it from a peer that took its id. Without them, anyone may join.
+   */
+  readonly credentials?: HostCredentials;
+  /** How long reliable messages for a disconnected member are kept for it, to be delivered when it is back. */
+  readonly resumeGraceMs?: number;
+  /** Most reliable messages kept per member for redelivery after a reconnect. */
+  readonly resumeBufferSize?: number;
 }
 
 export interface MemberOptions extends RoomOptions {
@@ -148,6 +160,10 @@ export interface MemberOptions extends RoomOptions {
   /** Reconnect after the link to the host is lost. Default true. */
   readonly reconnect?: boolean;
   readonly reconnectMaxDelayMs?: number;
+  /** The invite (`parseInvite`): proves this member may join, and lets it check that the host is the real one. */
+  readonly invite?: Invite;
+  /** Most reliable messages held while reconnecting (and unacknowledged ones) before `send` fails with `queue-full`. */
+  readonly outboxSize?: number;
 }
 
 type Handler = (value: object, meta: MessageMeta) => void;
@@ -281,7 +297,9 @@ export class HostRoom extends Room {
   readonly selfId: string;
   readonly roomName: string;
   readonly #members = new Map<string, MemberSlot>();
-  readonly #known = new Map<string, { readonly token: string; participant: Participant }>();
+  readonly #known = new Map<string, Known>();
+  /** Random per host start: members learn that message ids restarted. */
+  readonly #epoch = randomId(8);
   readonly #retained = new Map<string, Frame>();
   readonly #rateLimit: RateLimit | undefined;
   readonly #options: HostOptions;
@@ -324,15 +342,15 @@ export class HostRoom extends Room {
   send<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: SendOptions = {}): Delivery {
     const payload = this.encodePayload(type, value);
     const lane = options.lane ?? type.lane;
-    const frame: Frame = { type: type.id, payload, seq: 0, sentAt: now(), from: '', to: '' };
+    const frame: Frame = { type: type.id, payload, seq: 0, sentAt: now(), from: '', to: '', id: 0 };
     if (options.retain !== undefined) this.#retained.set(options.retain, frame);
-    const recipients = options.to === undefined ? [...this.#members.keys()] : typeof options.to === 'string' ? [options.to] : options.to;
+    const recipients = options.to === undefined ? this.#recipients('') : typeof options.to === 'string' ? [options.to] : options.to;
     return this.#sendFrame(frame, lane, recipients);
   }
 
   /** Keeps a message as room state without sending it now. */
   retain<T extends object>(key: string, type: MessageType<T>, value: MessageInit<T>): void {
-    this.#retained.set(key, { type: type.id, payload: this.encodePayload(type, value), seq: 0, sentAt: now(), from: '', to: '' });
+    this.#retained.set(key, { type: type.id, payload: this.encodePayload(type, value), seq: 0, sentAt: now(), from: '', to: '', id: 0 });
   }
 
   forget(key: string): void {
@@ -342,7 +360,10 @@ export class HostRoom extends Room {
   /** Disconnects a member; it may not rejoin with the same identity. */
   remove(participantId: string, reason = 'removed'): void {
     const slot = this.#members.get(participantId);
+    const known = this.#known.get(participantId);
     this.#known.delete(participantId);
+    const error = new BeckonError('delivery-failed', `${participantId} was removed`, { peer: participantId });
+    for (const resolve of known?.waiting.splice(0) ?? []) resolve({ ok: false, seq: 0, error });
     if (slot) {
       slot.removedReason = reason;
       slot.session.close(reason);
@@ -357,15 +378,42 @@ export class HostRoom extends Room {
     await this.transport.close();
   }
 
+  /** Participants who should get a broadcast: those here, and those briefly gone who will be back for it. */
+  #recipients(except: string): string[] {
+    const grace = this.#options.resumeGraceMs ?? 60_000;
+    const t = now();
+    return [...this.#known]
+      .filter(([id, known]) => id !== except && (this.#members.has(id) || (known.goneAt !== undefined && t - known.goneAt < grace)))
+      .map(([id]) => id);
+  }
+
   #sendFrame(frame: Frame, lane: LaneName, recipients: readonly string[]): Delivery {
     const results: Promise<DeliveryResult>[] = [];
     let transfer = 0;
+    const tracked = this.#isReliableLane(lane);
     for (const id of recipients) {
+      const known = this.#known.get(id);
+      let outgoing = frame;
+      if (tracked && known) {
+        // Numbered and kept until acknowledged, so a member that reconnects gets it exactly once.
+        outgoing = { ...frame, id: ++known.sentId };
+        known.unacked.push(outgoing);
+        const limit = this.#options.resumeBufferSize ?? 1000;
+        if (known.unacked.length > limit) known.unacked.splice(0, known.unacked.length - limit);
+      }
       const slot = this.#members.get(id);
-      if (!slot) continue;
+      if (!slot) {
+        if (known) results.push(new Promise<DeliveryResult>((resolve) => known.waiting.push(resolve)));
+        continue;
+      }
       try {
-        const sent = slot.session.send(frame, lane);
+        const sent = slot.session.send(outgoing, lane);
         transfer ||= sent.transfer;
+        if (tracked && known) {
+          void sent.settled.then((result) => {
+            if (result.ok) known.unacked = known.unacked.filter((kept) => kept.id > outgoing.id);
+          });
+        }
         results.push(sent.settled);
       } catch (error) {
         if (!(error instanceof BeckonError)) throw error;
@@ -376,22 +424,31 @@ export class HostRoom extends Room {
     return { lane, transfer, settled: allDelivered(results) };
   }
 
+  #isReliableLane(lane: LaneName): boolean {
+    const config = this.lanes.find((candidate) => candidate.name === lane);
+    return config !== undefined && isReliable(config);
+  }
+
   #accept(link: Link): void {
     if (this.connectionState === 'closed') return link.close();
     const session = new PeerSession(link, this.options.session);
     let participantId: string | undefined;
+    let joining = false;
     const joinTimer = setTimeout(() => {
       if (participantId === undefined) session.close('join timeout');
     }, this.#options.joinTimeoutMs ?? 10_000);
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
     session.events.on('frame', ({ frame, lane, size }) => {
       if (participantId === undefined) {
-        if (frame.type !== Join.id) {
-          this.reportError(new BeckonError('policy-violation', `Frame before Join from ${link.remoteId}`, { peer: link.remoteId }));
+        if (frame.type !== Join.id || joining) {
+          this.reportError(new BeckonError('policy-violation', `Frame before the welcome from ${link.remoteId}`, { peer: link.remoteId }));
           return;
         }
-        participantId = this.#join(session, frame);
-        if (participantId !== undefined) clearTimeout(joinTimer);
+        joining = true;
+        void this.#join(session, frame).then((id) => {
+          participantId = id;
+          if (id !== undefined) clearTimeout(joinTimer);
+        });
         return;
       }
       const slot = this.#members.get(participantId);
@@ -404,8 +461,8 @@ export class HostRoom extends Room {
     session.start();
   }
 
-  /** Admits a member; returns its participant id, or undefined when refused. */
-  #join(session: PeerSession, frame: Frame): string | undefined {
+  /** Admits a member; resolves to its participant id, or undefined when refused. */
+  async #join(session: PeerSession, frame: Frame): Promise<string | undefined> {
     let join: Join;
     try {
       join = Join.decode(frame.payload);
@@ -430,14 +487,32 @@ export class HostRoom extends Room {
     const request: JoinRequest = { participantId: id, name: cleanText(join.name, 64), role, metadata: cleanMetadata(join.metadata), peer: session.peer };
     const verdict = this.#options.admit?.(request) ?? true;
     if (verdict !== true) return refuse('not-admitted', verdict);
+    const context: JoinContext = { host: this.transport.localId, member: session.peer, participantId: join.participantId, nonce: join.nonce };
+    const credentials = this.#options.credentials;
+    if (credentials && !(await checkInviteProof(credentials.invite.secret, context, join.proof))) {
+      return refuse('invite-required', 'This peer does not hold a valid invite to the room');
+    }
+    const signature = credentials && join.nonce.length >= 16 ? await signWelcome(credentials.privateKey, context) : new Uint8Array(0);
+    if (session.closed || this.connectionState === 'closed') return undefined;
+    // Checked again: another link may have claimed the identity while the proofs were computed.
+    const current = this.#known.get(id);
+    if (current !== known) return refuse('identity-taken', `Participant ${id} joined meanwhile from another connection`);
 
     const rejoined = known !== undefined;
     const participant: Participant = known
       ? { ...known.participant, name: request.name || known.participant.name, metadata: request.metadata }
       : { id, name: request.name || 'Guest', role, joinedAt: Date.now(), metadata: request.metadata };
-    this.#known.set(id, { token, participant });
+    const record: Known = known ?? { token, participant, epoch: join.epoch, acceptedId: 0, sentId: 0, unacked: [], waiting: [], goneAt: undefined };
+    record.participant = participant;
+    record.goneAt = undefined;
+    if (record.epoch !== join.epoch) {
+      // A reload: the member's message ids start again.
+      record.epoch = join.epoch;
+      record.acceptedId = 0;
+    }
+    this.#known.set(id, record);
     const previous = this.#members.get(id);
-    this.#members.set(id, { participant, session, tokens: this.#rateLimit?.burst ?? 0, refilledAt: now(), strikes: [], removedReason: undefined });
+    this.#members.set(id, { participant, session, typeBuckets: new Map(), tokens: this.#rateLimit?.burst ?? 0, refilledAt: now(), strikes: [], removedReason: undefined });
     // A reload often arrives before the old link is noticed dead: the new link replaces it. If the old one is in
     // fact alive (a duplicated tab), it is told why, so it does not reconnect and push this one out in turn.
     if (previous) {
@@ -458,9 +533,22 @@ export class HostRoom extends Room {
       state: [...this.#retained.values()].map(toEnvelope),
       hostTime: Date.now(),
       rejoined,
+      signature,
+      epoch: this.#epoch,
+      lastAccepted: record.acceptedId,
     };
     try {
       session.send({ type: Welcome.id, payload: Welcome.encode(welcome) }, 'reliable');
+      // What the member missed while away, in order; it drops any it already has.
+      const resumeFrom = join.resumeEpoch === this.#epoch ? join.resumeId : Number.POSITIVE_INFINITY;
+      for (const kept of record.unacked) {
+        if (kept.id <= resumeFrom) continue;
+        const sent = session.send(kept, 'reliable');
+        void sent.settled.then((result) => {
+          if (result.ok) record.unacked = record.unacked.filter((other) => other.id > kept.id);
+        });
+      }
+      for (const resolve of record.waiting.splice(0)) resolve({ ok: true, seq: 0, at: now() });
     } catch (error) {
       if (error instanceof BeckonError) this.reportError(error.withPeer(id));
     }
@@ -480,6 +568,12 @@ export class HostRoom extends Room {
       this.#refuseFrame(slot, frame, new BeckonError('rate-limited', `${from} is sending faster than ${this.#rateLimit?.perSecond}/s; frame dropped`, { peer: from, lane }));
       return;
     }
+    const known = this.#known.get(from);
+    if (frame.id && known) {
+      // A message re-sent after a reconnect that already arrived before it: acknowledged, not delivered twice.
+      if (frame.id <= known.acceptedId) return;
+      known.acceptedId = frame.id;
+    }
     const type = this.registry.get(frame.type);
     if (!type || controlIds.has(type.id)) {
       const error = type
@@ -493,6 +587,10 @@ export class HostRoom extends Room {
       this.#refuseFrame(slot, frame, new BeckonError('oversized', `${type.name} from ${from} is ${frame.payload.length} bytes; the limit is ${limit}`, { peer: from, messageType: type.name, lane }));
       return;
     }
+    if (type.maxRate > 0 && !takeTypeToken(slot, type)) {
+      this.#refuseFrame(slot, frame, new BeckonError('rate-limited', `${from} sends ${type.name} faster than ${type.maxRate}/s; dropped`, { peer: from, messageType: type.name, lane }));
+      return;
+    }
     const to = frame.to;
     if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== this.selfId)) {
       const what = type.policy === 'nobody' ? `may not send ${type.name}` : `may send ${type.name} only to the host`;
@@ -504,14 +602,14 @@ export class HostRoom extends Room {
       return;
     }
     // Stamp the sender: whatever a member put in `from` is replaced.
-    const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to };
+    const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to, id: 0 };
     if (to === '' || to === this.selfId) {
       if (!this.deliverLocal(stamped, lane, from, false)) return;
     } else if (!this.#validates(type, stamped, from, lane)) {
       return;
     }
     if (type.policy === 'everyone' && to !== this.selfId) {
-      const recipients = to === '' ? [...this.#members.keys()].filter((id) => id !== from) : [to];
+      const recipients = to === '' ? this.#recipients(from) : [to];
       this.#sendFrame(stamped, lane, recipients);
     }
     void size;
@@ -577,6 +675,8 @@ export class HostRoom extends Room {
     const slot = this.#members.get(id);
     if (!slot || slot.session !== session) return;
     this.#members.delete(id);
+    const known = this.#known.get(id);
+    if (known) known.goneAt = now();
     const participant = this.participantMap.get(id);
     this.participantMap.delete(id);
     if (!participant || this.connectionState === 'closed') return;
@@ -587,9 +687,39 @@ export class HostRoom extends Room {
   }
 }
 
+/** What the host remembers of a participant across reconnects. */
+interface Known {
+  readonly token: string;
+  participant: Participant;
+  /** The member's epoch: its message ids restart when it changes (a reload). */
+  epoch: string;
+  /** Highest message id accepted from the member in its epoch. */
+  acceptedId: number;
+  /** Last id given to a reliable message for the member. */
+  sentId: number;
+  /** Reliable messages for the member not yet acknowledged, redelivered after a reconnect. */
+  unacked: Frame[];
+  /** Deliveries waiting for the member to come back. */
+  waiting: ((result: DeliveryResult) => void)[];
+  /** When the member's link went away, if it is away. */
+  goneAt: number | undefined;
+}
+
+function takeTypeToken(slot: MemberSlot, type: MessageType): boolean {
+  const t = now();
+  const bucket = slot.typeBuckets.get(type.id) ?? { tokens: type.maxRate * 2, at: t };
+  bucket.tokens = Math.min(type.maxRate * 2, bucket.tokens + ((t - bucket.at) / 1000) * type.maxRate);
+  bucket.at = t;
+  slot.typeBuckets.set(type.id, bucket);
+  if (bucket.tokens < 1) return false;
+  bucket.tokens -= 1;
+  return true;
+}
+
 interface MemberSlot {
   readonly participant: Participant;
   readonly session: PeerSession;
+  readonly typeBuckets: Map<number, { tokens: number; at: number }>;
   tokens: number;
   refilledAt: number;
   readonly strikes: number[];
@@ -609,6 +739,15 @@ export class MemberRoom extends Room {
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   readonly #options: MemberOptions;
+  /** Random per page load, so the host knows when this member's message ids restart. */
+  readonly #epoch = randomId(8);
+  #sentId = 0;
+  /** Reliable messages not yet acknowledged (or not yet sent while reconnecting), re-sent after a reconnect. */
+  #outbox: OutboxEntry[] = [];
+  #hostEpoch = '';
+  #receivedId = 0;
+  /** Frames from the host that arrive before the welcome is checked and applied, handled right after. */
+  #early: { frame: Frame; lane: LaneName }[] | undefined;
 
   constructor(options: MemberOptions) {
     super(options);
@@ -645,9 +784,16 @@ export class MemberRoom extends Room {
       this.#refused = reject;
       setTimeout(() => reject(new BeckonError('timeout', `No welcome from the host within ${timeoutMs} ms`, { peer: link.remoteId })), timeoutMs);
     });
-    session.events.on('frame', ({ frame, lane }) => this.#fromHost(frame, lane));
+    this.#early = [];
+    session.events.on('frame', ({ frame, lane }) => {
+      if (this.#early && frame.type !== Welcome.id && frame.type !== Refused.id) this.#early.push({ frame, lane });
+      else this.#fromHost(frame, lane);
+    });
     session.events.on('closed', ({ reason }) => this.#lost(session, reason));
     session.start();
+    const invite = this.#options.invite;
+    const nonce = crypto.getRandomValues(new Uint8Array(16));
+    const context: JoinContext = { host: link.remoteId, member: this.transport.localId, participantId: this.identity.participantId, nonce };
     const join: MessageInit<Join> = {
       protocol: protocolVersion,
       participantId: this.identity.participantId,
@@ -655,12 +801,31 @@ export class MemberRoom extends Room {
       name: this.options.name ?? '',
       role: roleValues[this.#options.role ?? 'member'],
       metadata: { ...this.options.metadata },
+      nonce,
+      proof: invite ? await proveInvite(invite.secret, context) : new Uint8Array(0),
+      epoch: this.#epoch,
+      resumeEpoch: this.#hostEpoch,
+      resumeId: this.#receivedId,
     };
     session.send({ type: Join.id, payload: Join.encode(join) }, 'reliable');
     try {
       const welcome = await welcomed;
+      if (invite && !(await checkWelcomeSignature(invite.hostKey, context, welcome.signature))) {
+        const error = new BeckonError(
+          'refused',
+          `The peer answering as host ${link.remoteId} could not prove it holds the room's key: it is not the host of this room`,
+          { peer: link.remoteId },
+        );
+        this.reportError(error);
+        throw error;
+      }
       this.#applyWelcome(welcome, link.remoteId);
+      const early = this.#early ?? [];
+      this.#early = undefined;
+      for (const { frame, lane } of early) this.#fromHost(frame, lane);
+      this.#resend(welcome.lastAccepted);
     } catch (error) {
+      this.#early = undefined;
       session.close('join failed');
       throw error;
     } finally {
@@ -672,7 +837,7 @@ export class MemberRoom extends Room {
   /** Sends to the host, or (for `everyone` types) to everyone or the participants in `options.to`, via the host. */
   send<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: SendOptions = {}): Delivery {
     const session = this.#session;
-    if (!session || this.connectionState !== 'open') {
+    if (this.connectionState !== 'open' && this.connectionState !== 'reconnecting') {
       throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
     }
     const to = typeof options.to === 'string' ? options.to : (options.to?.[0] ?? '');
@@ -686,8 +851,64 @@ export class MemberRoom extends Room {
     }
     const payload = this.encodePayload(type, value);
     const lane = options.lane ?? type.lane;
-    const sent = session.send({ type: type.id, payload, to }, lane);
-    return { lane, transfer: sent.transfer, settled: sent.settled };
+    const config = this.lanes.find((candidate) => candidate.name === lane);
+    if (!config || !isReliable(config)) {
+      if (!session || this.connectionState !== 'open') {
+        throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
+      }
+      const sent = session.send({ type: type.id, payload, to }, lane);
+      return { lane, transfer: sent.transfer, settled: sent.settled };
+    }
+    if (this.#outbox.length >= (this.#options.outboxSize ?? 1000)) {
+      throw new BeckonError('queue-full', `${this.#outbox.length} reliable messages are waiting for the host`, { messageType: type.name });
+    }
+    let resolve!: (result: DeliveryResult) => void;
+    const settled = new Promise<DeliveryResult>((done) => (resolve = done));
+    const entry: OutboxEntry = { id: ++this.#sentId, type: type.id, payload, to, lane, resolve, transfer: 0 };
+    this.#outbox.push(entry);
+    // While reconnecting the message waits in the outbox; it goes out, in order, once the host has us back.
+    if (session && this.connectionState === 'open') this.#transmit(entry, session);
+    return { lane, transfer: entry.transfer, settled };
+  }
+
+  #transmit(entry: OutboxEntry, session: PeerSession): void {
+    let sent: ReturnType<PeerSession['send']>;
+    try {
+      sent = session.send({ type: entry.type, payload: entry.payload, to: entry.to, id: entry.id }, entry.lane);
+    } catch (error) {
+      this.#outbox = this.#outbox.filter((other) => other !== entry);
+      throw error;
+    }
+    entry.transfer = sent.transfer;
+    void sent.settled.then((result) => {
+      // A failure because the link dropped is not final: the entry stays and is re-sent after the reconnect.
+      if (!result.ok) return;
+      this.#outbox = this.#outbox.filter((other) => other !== entry);
+      entry.resolve(result);
+    });
+  }
+
+  /** After a (re)join: everything the host has not accepted yet goes out again, in order. */
+  #resend(lastAccepted: number): void {
+    const session = this.#session;
+    if (!session) return;
+    for (const entry of [...this.#outbox]) {
+      if (entry.id <= lastAccepted) {
+        this.#outbox = this.#outbox.filter((other) => other !== entry);
+        entry.resolve({ ok: true, seq: 0, at: now() });
+        continue;
+      }
+      try {
+        this.#transmit(entry, session);
+      } catch (error) {
+        if (error instanceof BeckonError) entry.resolve({ ok: false, seq: 0, error });
+      }
+    }
+  }
+
+  #failOutbox(reason: string): void {
+    const error = new BeckonError('delivery-failed', `Not delivered: ${reason}`, { peer: this.#hostParticipantId });
+    for (const entry of this.#outbox.splice(0)) entry.resolve({ ok: false, seq: 0, error });
   }
 
   /** Leaves the room for good (no reconnect). */
@@ -696,6 +917,7 @@ export class MemberRoom extends Room {
     const session = this.#session;
     this.setState('closed');
     clearTimeout(this.#reconnectTimer);
+    this.#failOutbox('left the room');
     if (session && !session.closed) {
       try {
         session.send({ type: Leave.id, payload: Leave.encode({ reason: 'left' }) }, 'reliable', false);
@@ -741,6 +963,11 @@ export class MemberRoom extends Room {
           this.reportError(new BeckonError(code, `The host refused a message: ${error.message}`, { peer: this.#hostParticipantId, messageType: hex(error.type) }));
         });
       default:
+        if (frame.id) {
+          // Redelivered after a reconnect but already handled: drop the copy.
+          if (frame.id <= this.#receivedId) return;
+          this.#receivedId = frame.id;
+        }
         this.deliverLocal(frame, lane, frame.from || this.#hostParticipantId, false);
     }
   }
@@ -757,6 +984,11 @@ export class MemberRoom extends Room {
   }
 
   #applyWelcome(welcome: Welcome, hostPeer: string): void {
+    if (welcome.epoch !== this.#hostEpoch) {
+      // A new host start (or first join): its message ids start again.
+      this.#hostEpoch = welcome.epoch;
+      this.#receivedId = 0;
+    }
     this.participantMap.clear();
     for (const participant of welcome.participants) {
       const p = fromMessage(participant);
@@ -768,7 +1000,7 @@ export class MemberRoom extends Room {
     this.setState('open');
     this.emit('participants', this.participants);
     for (const envelope of welcome.state) {
-      const frame: Frame = { type: envelope.type, payload: envelope.payload, seq: 0, sentAt: envelope.sentAt, from: envelope.from, to: envelope.to };
+      const frame: Frame = { type: envelope.type, payload: envelope.payload, seq: 0, sentAt: envelope.sentAt, from: envelope.from, to: envelope.to, id: 0 };
       this.deliverLocal(frame, 'reliable', frame.from || this.#hostParticipantId, true);
     }
   }
@@ -795,9 +1027,20 @@ export class MemberRoom extends Room {
   }
 
   #giveUp(): void {
+    this.#failOutbox('gave up reconnecting');
     this.setState('closed');
     void this.transport.close();
   }
+}
+
+interface OutboxEntry {
+  readonly id: number;
+  readonly type: number;
+  readonly payload: Uint8Array;
+  readonly to: string;
+  readonly lane: LaneName;
+  readonly resolve: (result: DeliveryResult) => void;
+  transfer: number;
 }
 
 const knownCodes: Record<string, true> = {

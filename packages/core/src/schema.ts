@@ -28,6 +28,8 @@ export interface MessageTypeSettings {
   readonly policy?: Policy;
   /** Largest payload the host accepts from a member for this type, in bytes; 0 means the room default. */
   readonly maxBytes?: number;
+  /** Most messages of this type the host accepts from one member per second; 0 means no per-type limit. */
+  readonly maxRate?: number;
 }
 
 /** A message type: its wire id, lane, policy and codec. Generated modules export one per message. */
@@ -39,6 +41,7 @@ export interface MessageType<T extends object = object> {
   readonly lane: LaneName;
   readonly policy: Policy;
   readonly maxBytes: number;
+  readonly maxRate: number;
   encode(value: MessageInit<T>): Uint8Array;
   /** Throws on malformed bytes; the room catches and reports it. */
   decode(bytes: Uint8Array): T;
@@ -80,7 +83,8 @@ export function settingsFromOptions(options: Record<string, unknown> | undefined
   const lane = laneOptions[String(options?.['(beckon.lane)'] ?? '')] ?? 'reliable';
   const policy = policyOptions[String(options?.['(beckon.policy)'] ?? '')] ?? 'host';
   const maxBytes = Number(options?.['(beckon.max_bytes)'] ?? 0) || 0;
-  return { lane, policy, maxBytes };
+  const maxRate = Number(options?.['(beckon.max_rate)'] ?? 0) || 0;
+  return { lane, policy, maxBytes, maxRate };
 }
 
 function makeMessageType<T extends object>(type: protobuf.Type, settings: Required<MessageTypeSettings>): MessageType<T> {
@@ -91,6 +95,7 @@ function makeMessageType<T extends object>(type: protobuf.Type, settings: Requir
     lane: settings.lane,
     policy: settings.policy,
     maxBytes: settings.maxBytes,
+    maxRate: settings.maxRate,
     encode: (value) => type.encode(value as object).finish(),
     decode: (bytes) => type.decode(bytes) as unknown as T,
     with: (overrides) => makeMessageType<T>(type, { ...settings, ...overrides }),

@@ -27,6 +27,7 @@ const root = rootFromJson({
             sentAt: { type: 'double', id: 4 },
             from: { type: 'string', id: 5 },
             to: { type: 'string', id: 6 },
+            id: { type: 'uint32', id: 7 },
           },
         },
         Error: {
@@ -51,6 +52,11 @@ const root = rootFromJson({
             name: { type: 'string', id: 4 },
             role: { type: 'Role', id: 5 },
             metadata: { keyType: 'string', type: 'string', id: 6 },
+            nonce: { type: 'bytes', id: 7 },
+            proof: { type: 'bytes', id: 8 },
+            epoch: { type: 'string', id: 9 },
+            resumeEpoch: { type: 'string', id: 10 },
+            resumeId: { type: 'uint32', id: 11 },
           },
         },
         Leave: { options: { '(beckon.policy)': 'HOST_ONLY' }, fields: { reason: { type: 'string', id: 1 } } },
@@ -87,6 +93,9 @@ const root = rootFromJson({
             state: { rule: 'repeated', type: 'Envelope', id: 5 },
             hostTime: { type: 'double', id: 6 },
             rejoined: { type: 'bool', id: 7 },
+            signature: { type: 'bytes', id: 8 },
+            epoch: { type: 'string', id: 9 },
+            lastAccepted: { type: 'uint32', id: 10 },
           },
         },
       },
@@ -122,6 +131,15 @@ export interface Join {
   name: string;
   role: Role;
   metadata: { [key: string]: string };
+  /** Fresh random bytes: the host signs them in its Welcome, proving it holds the room's key. */
+  nonce: Uint8Array;
+  /** HMAC-SHA-256 with the invite's secret over the join context: proves this member holds the invite. */
+  proof: Uint8Array;
+  /** Random per page load: message ids restart when it changes. */
+  epoch: string;
+  /** The host epoch and the last message id this member received from it, so the host re-sends what was missed. */
+  resumeEpoch: string;
+  resumeId: number;
 }
 export const Join: MessageType<Join> = messageType<Join>(root, 'beckon.Join');
 
@@ -135,6 +153,12 @@ export interface Welcome {
   state: Envelope[];
   hostTime: number;
   rejoined: boolean;
+  /** ECDSA P-256 signature with the host's key over the join context and the member's nonce. */
+  signature: Uint8Array;
+  /** Random per host start: message ids from the host restart when it changes. */
+  epoch: string;
+  /** The last message id the host accepted from this member in its current epoch. */
+  lastAccepted: number;
 }
 export const Welcome: MessageType<Welcome> = messageType<Welcome>(root, 'beckon.Welcome');
 

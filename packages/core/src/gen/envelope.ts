@@ -14,6 +14,7 @@ const root = rootFromJson({
             sentAt: { type: 'double', id: 4 },
             from: { type: 'string', id: 5 },
             to: { type: 'string', id: 6 },
+            id: { type: 'uint32', id: 7 },
           },
         },
       },
@@ -34,6 +35,11 @@ export interface Envelope {
   from: string;
   /** Participant id of a single recipient; empty means the host (from a member) or everyone (from the host). */
   to: string;
+  /**
+   * Room-level id of a reliable message in its sender's stream (one stream per sender and recipient), so a message
+   * re-sent after a reconnect is delivered exactly once; 0 = not tracked (unreliable lanes, control frames).
+   */
+  id: number;
 }
 export const Envelope: MessageType<Envelope> = messageType<Envelope>(root, 'beckon.Envelope');
 
