@@ -33,4 +33,14 @@ export const targets: GenTarget[] = [
     out: 'demos/sensors/src/gen',
     runtime: '@beckon/core',
   },
+  {
+    files: ['protos/classroom/classroom.proto'],
+    out: 'packages/classroom/src/gen',
+    runtime: '@beckon/core',
+  },
+  {
+    files: ['protos/game/game.proto'],
+    out: 'packages/game/src/gen',
+    runtime: '@beckon/core',
+  },
 ];

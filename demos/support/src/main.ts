@@ -1,0 +1,408 @@
+import { hostRoom, isBeckonError, joinRoom, loadIdentity } from '@beckon/core';
+import type { ConnectionState, HostRoom, MemberRoom, MessageInit, Participant } from '@beckon/core';
+import { createPeerJsTransport } from '@beckon/peerjs';
+import type { PeerJsTransport } from '@beckon/peerjs';
+import { appendToLog, byId, h } from './dom.ts';
+import { ColorBook } from './format.ts';
+import {
+  ChatMessage,
+  ControlAnswer,
+  ControlRequest,
+  ControlState,
+  CursorMoved,
+  FileData,
+  FileOffer,
+  Highlight,
+  messageTypes,
+  SystemInfo,
+} from './gen/support.ts';
+import { inviteLink, roomFromHash, signallingOptions } from './signalling.ts';
+import { Stage } from './stage.ts';
+import { collectSystemInfo } from './system-info.ts';
+import { maxFileBytes, Transfers } from './transfers.ts';
+import { chatEntry, logActivity, renderPeople, systemCard } from './views.ts';
+import type { ActivityKind } from './views.ts';
+
+type Room = HostRoom | MemberRoom;
+
+declare global {
+  interface Window {
+    /** The live room and transport, for debugging in the console and for the end-to-end test. */
+    __beckon?: { readonly room: Room; readonly transport: PeerJsTransport };
+  }
+}
+
+const agentName = 'Support agent';
+/** How long the agent keeps control granted by a customer who dropped out, waiting for a rejoin. */
+const controlGraceMs = 15_000;
+const connection = byId('connection');
+const connectionText = byId('connection-text');
+const activity = byId('activity');
+
+function log(kind: ActivityKind, text: string): void {
+  logActivity(activity, kind, text);
+}
+
+function setConnection(state: ConnectionState | 'error', text: string): void {
+  connection.dataset['state'] = state;
+  connectionText.textContent = text;
+}
+
+async function main(): Promise<void> {
+  const hostPeerId = roomFromHash(location.hash);
+  const badge = byId('role-badge');
+  badge.hidden = false;
+  badge.textContent = hostPeerId === undefined ? 'Agent' : 'Customer';
+  document.body.dataset['role'] = hostPeerId === undefined ? 'host' : 'member';
+  if (hostPeerId === undefined) await startAgent();
+  else await startCustomer(hostPeerId);
+}
+
+async function startAgent(): Promise<void> {
+  setConnection('connecting', 'Registering with the signalling server…');
+  const transport = await connectTransport();
+  const room = hostRoom({ transport, types: messageTypes, name: agentName, room: 'support' });
+  window.__beckon = { room, transport };
+  const link = inviteLink(location, transport.localId);
+  const input = byId<HTMLInputElement>('invite-link');
+  input.value = link;
+  byId<HTMLAnchorElement>('invite-open').href = link;
+  byId('invite').hidden = false;
+  byId('copy-invite').addEventListener('click', () => {
+    input.select();
+    void navigator.clipboard?.writeText(link).then(
+      () => log('good', 'Invite link copied'),
+      () => log('warn', 'Copy failed: select the link and copy it by hand'),
+    );
+  });
+  byId('workspace').hidden = false;
+  wireRoom(room, transport);
+  log('good', `Room open. Peer id ${transport.localId}`);
+}
+
+async function startCustomer(hostPeerId: string): Promise<void> {
+  const nameKey = `support:name:${hostPeerId}`;
+  const form = byId<HTMLFormElement>('join-form');
+  const nameInput = byId<HTMLInputElement>('join-name');
+  const button = byId<HTMLButtonElement>('join-button');
+  const error = byId('join-error');
+  setConnection('idle', 'Not connected');
+  byId('join-screen').hidden = false;
+  nameInput.value = sessionStorage.getItem(nameKey) ?? '';
+  nameInput.focus();
+
+  const join = async (): Promise<void> => {
+    const name = nameInput.value.trim();
+    if (name === '') return;
+    button.disabled = true;
+    error.textContent = '';
+    setConnection('connecting', 'Connecting to your agent…');
+    try {
+      const transport = await connectTransport();
+      const room = await joinRoom(
+        { transport, hostId: hostPeerId, name, identity: loadIdentity(sessionStorage, hostPeerId), joinTimeoutMs: 15_000 },
+        (joining) => {
+          window.__beckon = { room: joining, transport };
+          wireRoom(joining, transport);
+        },
+      );
+      sessionStorage.setItem(nameKey, name);
+      byId('join-screen').hidden = true;
+      byId('workspace').hidden = false;
+      room.send(SystemInfo, ownSystemInfo());
+      log('good', 'Joined the session');
+    } catch (cause) {
+      button.disabled = false;
+      const message = isBeckonError(cause) ? cause.message : String(cause);
+      error.textContent = `Could not join: ${message}`;
+      setConnection('error', 'Not connected');
+    }
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void join();
+  });
+  // A reload rejoins as the same participant without asking for the name again.
+  if (nameInput.value !== '') void join();
+}
+
+async function connectTransport(): Promise<PeerJsTransport> {
+  try {
+    return await createPeerJsTransport(signallingOptions(location));
+  } catch (cause) {
+    setConnection('error', 'Signalling server unreachable');
+    throw cause;
+  }
+}
+
+function ownSystemInfo(): MessageInit<SystemInfo> {
+  return collectSystemInfo(navigator as Navigator & { deviceMemory?: number }, screen, devicePixelRatio, Intl.DateTimeFormat().resolvedOptions().timeZone);
+}
+
+/** Everything both roles share: views bound to room events, and local input bound to sends. */
+function wireRoom(room: Room, transport: PeerJsTransport): void {
+  const self = (): Participant => room.participant(room.selfId) ?? { id: room.selfId, name: 'You', role: room.isHost ? 'host' : 'member', joinedAt: 0, metadata: {} };
+  const nameOf = (id: string): string => room.participant(id)?.name ?? 'Someone';
+  /** Lane events may name a transport id before the participant is known: the agent's, or a customer still joining. */
+  const peerName = (id: string): string => room.participant(id)?.name ?? (room.isHost ? 'a joining customer' : 'the agent');
+  const colors = new ColorBook();
+  // Syncing on every lookup keeps colours current whichever view asks first; the list is a handful of people.
+  const colorOf = (id: string): string => {
+    colors.sync(room.participants);
+    return colors.get(id);
+  };
+  const rtt = new Map<string, number>();
+  const systems = new Map<string, SystemInfo>();
+  let control: ControlState = { holder: '', grantedBy: '' };
+  let requested = new Set<string>();
+
+  /** Sends, reporting a refused send in the activity log instead of throwing into an event handler. */
+  const trySend = (send: () => void): void => {
+    try {
+      send();
+    } catch (error) {
+      log('error', isBeckonError(error) ? error.message : String(error));
+    }
+  };
+
+  // Participants and RTT.
+  const people = byId('people');
+  const peopleCount = byId('people-count');
+  const renderParticipants = (): void => {
+    renderPeople(people, peopleCount, room.participants, {
+      selfId: room.selfId,
+      colorOf,
+      rtt,
+      rttNote: 'via agent',
+      actions: (participant) => (room.isHost && participant.role === 'member' ? controlButton(participant) : undefined),
+    });
+    byId('stage-empty').hidden = room.participants.length > 1;
+  };
+  const controlButton = (participant: Participant): HTMLElement => {
+    const holding = control.holder === room.selfId && control.grantedBy === participant.id;
+    const button = h('button', { type: 'button', class: 'small-button' }, holding ? 'Release control' : requested.has(participant.id) ? 'Asked…' : 'Request control');
+    button.setAttribute('aria-label', `${holding ? 'Release control of' : 'Request control from'} ${participant.name}`);
+    if (requested.has(participant.id)) button.setAttribute('disabled', '');
+    button.addEventListener('click', () => {
+      const host = room as HostRoom;
+      if (holding) {
+        setControl({ holder: '', grantedBy: '' });
+        return;
+      }
+      requested.add(participant.id);
+      trySend(() => host.send(ControlRequest, {}, { to: participant.id }));
+      log('info', `Asked ${participant.name} for control`);
+      renderParticipants();
+    });
+    return button;
+  };
+  room.on('participants', renderParticipants);
+  room.on('rtt', ({ peer, rttMs }) => {
+    const previous = rtt.get(peer);
+    rtt.set(peer, rttMs);
+    // Heartbeats come once a second; redraw only when the number visibly changes.
+    if (previous === undefined || Math.abs(previous - rttMs) >= 0.1) renderParticipants();
+  });
+
+  // Connection state and errors.
+  const describeState = (state: ConnectionState): string => {
+    if (room.isHost) {
+      const others = room.participants.length - 1;
+      return state === 'open' ? (others === 0 ? 'Room open · waiting for the customer' : `Live · ${others} connected`) : state;
+    }
+    const texts: Record<ConnectionState, string> = {
+      idle: 'Not connected',
+      connecting: 'Connecting to your agent…',
+      open: `Connected to ${nameOf(room.hostId)}`,
+      reconnecting: 'Connection lost · reconnecting…',
+      closed: 'Disconnected',
+    };
+    return texts[state];
+  };
+  const showState = (): void => setConnection(room.state, describeState(room.state));
+  room.on('state', (state) => {
+    showState();
+    log(state === 'open' ? 'good' : state === 'reconnecting' || state === 'closed' ? 'warn' : 'info', `Connection ${state}`);
+  });
+  room.on('participants', showState);
+  room.on('error', (error) => log('error', `${error.code}: ${error.message}`));
+  // Lanes open together: one line per peer, naming them all.
+  const opening = new Map<string, Set<string>>();
+  room.on('lane-open', ({ peer, lane }) => {
+    let lanes = opening.get(peer);
+    if (!lanes) {
+      lanes = new Set();
+      opening.set(peer, lanes);
+      setTimeout(() => {
+        opening.delete(peer);
+        log('info', `Lanes open to ${peerName(peer)}: ${[...lanes!].join(', ')}`);
+      }, 0);
+    }
+    lanes.add(lane);
+  });
+  room.on('lane-close', ({ peer, lane }) => log('warn', `${lane} lane to ${peerName(peer)} closed`));
+  room.on('lane-error', ({ peer, lane, error }) => log('error', `${lane} lane to ${peerName(peer)}: ${error.message}`));
+  transport.peer.on('disconnected', () => log('warn', 'Lost the signalling server (open sessions continue)'));
+
+  // Shared area: cursors on the unreliable lane, highlights on the reliable one.
+  const stage = new Stage(
+    byId('stage'),
+    {
+      onMove: (x, y, inside) => {
+        if (room.state === 'open') trySend(() => room.send(CursorMoved, { x, y, inside }));
+      },
+      onHighlight: (x, y) => {
+        stage.pulse(x, y, colorOf(room.selfId), 'You');
+        if (room.state === 'open') trySend(() => room.send(Highlight, { x, y }));
+      },
+    },
+    'You',
+    colorOf(room.selfId),
+  );
+  room.on('participants', () => stage.setOwnColor(colorOf(room.selfId)));
+  room.on(CursorMoved, (cursor, meta) => stage.setCursor(meta.from, nameOf(meta.from), colorOf(meta.from), cursor.x, cursor.y, cursor.inside));
+  room.on(Highlight, (point, meta) => stage.pulse(point.x, point.y, colorOf(meta.from), nameOf(meta.from)));
+
+  // System information: sent on join (by the customer), and to each newcomer by everyone already here.
+  const systemCards = byId('system-cards');
+  const renderSystems = (): void => {
+    const cards = [...systems].flatMap(([id, info]) => {
+      const participant = room.participant(id);
+      return participant ? [systemCard(participant, colorOf(id), info, id === room.selfId)] : [];
+    });
+    systemCards.replaceChildren(...(cards.length > 0 ? cards : [h('p', { class: 'muted' }, 'Appears when someone joins.')]));
+  };
+  systems.set(room.selfId, SystemInfo.decode(SystemInfo.encode(ownSystemInfo())));
+  room.on(SystemInfo, (info, meta) => {
+    systems.set(meta.from, info);
+    renderSystems();
+  });
+  room.on('participants', renderSystems);
+  room.on('join', ({ participant, rejoined }) => {
+    log('good', `${participant.name} ${rejoined ? 'rejoined' : 'joined'}`);
+    if (participant.id !== room.selfId && room.state === 'open') trySend(() => room.send(SystemInfo, ownSystemInfo(), { to: participant.id }));
+  });
+  room.on('leave', ({ participant, reason }) => {
+    log('warn', `${participant.name} left (${reason})`);
+    systems.delete(participant.id);
+    stage.removeCursor(participant.id);
+    transfers.abandon(participant.id);
+    requested.delete(participant.id);
+    // A reload looks like a leave followed by a rejoin: control survives a short absence, not a departure.
+    if (room.isHost && control.grantedBy === participant.id) {
+      setTimeout(() => {
+        if (control.grantedBy === participant.id && room.participant(participant.id) === undefined) setControl({ holder: '', grantedBy: '' });
+      }, controlGraceMs);
+    }
+    renderSystems();
+  });
+
+  // Chat on the reliable lane.
+  const chatLog = byId('chat-log');
+  const chatForm = byId<HTMLFormElement>('chat-form');
+  const chatInput = byId<HTMLInputElement>('chat-input');
+  room.on(ChatMessage, (message, meta) => appendToLog(chatLog, chatEntry({ id: meta.from, name: nameOf(meta.from) }, colorOf(meta.from), message.text, meta.sentAt || Date.now(), false)));
+  chatForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = chatInput.value.trim();
+    if (text === '' || room.state !== 'open') return;
+    trySend(() => {
+      room.send(ChatMessage, { text });
+      appendToLog(chatLog, chatEntry(self(), colorOf(room.selfId), text, Date.now(), true));
+      chatInput.value = '';
+    });
+  });
+
+  // Files: an offer, then the bytes, chunked on the reliable lane with progress on both ends.
+  const transfers = new Transfers(byId('transfers'), FileData.id);
+  const fileInput = byId<HTMLInputElement>('file-input');
+  const drop = byId('file-drop');
+  let nextFileId = 1;
+  const sendFile = async (file: File): Promise<void> => {
+    if (file.size > maxFileBytes) {
+      log('error', `${file.name} is larger than 4 MiB`);
+      return;
+    }
+    if (room.state !== 'open') {
+      log('warn', 'Not connected: the file was not sent');
+      return;
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const id = nextFileId++;
+    const mime = file.type || 'application/octet-stream';
+    transfers.send(file.name, bytes.length, () => {
+      room.send(FileOffer, { id, name: file.name, mime, size: bytes.length });
+      const delivery = room.send(FileData, { id, name: file.name, mime, bytes });
+      return delivery.settled.then((result) => (result.ok ? { ok: true } : { ok: false, error: result.error.message }));
+    });
+  };
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (file) void sendFile(file);
+  });
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('dragging');
+    const file = event.dataTransfer?.files[0];
+    if (file) void sendFile(file);
+  });
+  const via = (from: string): string => (room.isHost ? from : (room as MemberRoom).hostId);
+  room.on(FileOffer, (offer, meta) => transfers.offered(offer.id, meta.from, nameOf(meta.from), via(meta.from), offer.name, offer.size));
+  room.on('progress', (progress) => transfers.progress(progress));
+  room.on(FileData, (file, meta) => {
+    transfers.received(file.id, meta.from, nameOf(meta.from), file.name, file.mime, file.bytes);
+    log('good', `Received ${file.name} from ${nameOf(meta.from)}`);
+  });
+
+  // Control: the agent asks (an event to one customer), the customer answers (an action), the agent decides (a retained event).
+  const chip = byId('control-chip');
+  const applyControl = (state: ControlState): void => {
+    control = state;
+    chip.hidden = state.holder === '';
+    chip.textContent = state.holder === '' ? '' : `${nameOf(state.holder)} has control`;
+    stage.setController(state.holder);
+    renderParticipants();
+  };
+  const setControl = (state: ControlState): void => {
+    trySend(() => (room as HostRoom).send(ControlState, state, { retain: 'control' }));
+    applyControl(state);
+    log('info', state.holder === '' ? 'Control released' : `You have control, granted by ${nameOf(state.grantedBy)}`);
+  };
+  room.on(ControlState, applyControl);
+  room.on(ControlAnswer, (answer, meta) => {
+    requested.delete(meta.from);
+    if (answer.granted) setControl({ holder: room.selfId, grantedBy: meta.from });
+    else {
+      log('warn', `${nameOf(meta.from)} declined the control request`);
+      renderParticipants();
+    }
+  });
+  const prompt = byId('control-prompt');
+  room.on(ControlRequest, (_request, meta) => {
+    byId('control-prompt-text').textContent = `${nameOf(meta.from)} asks to take control of this session.`;
+    prompt.hidden = false;
+    byId('control-allow').focus();
+  });
+  const answer = (granted: boolean): void => {
+    prompt.hidden = true;
+    trySend(() => room.send(ControlAnswer, { granted }));
+  };
+  byId('control-allow').addEventListener('click', () => answer(true));
+  byId('control-deny').addEventListener('click', () => answer(false));
+
+  requested = new Set();
+  renderParticipants();
+  renderSystems();
+  showState();
+}
+
+main().catch((error: unknown) => {
+  log('error', error instanceof Error ? error.message : String(error));
+  appendToLog(activity, h('li', { class: 'activity-entry error' }, 'The session could not start. Reload to try again.'));
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ColorBook, formatBytes, initials, palette } from './format.ts';
+import { ChatMessage, CursorMoved, FileData, SystemInfo } from './gen/support.ts';
+import { inviteLink, roomFromHash, signallingOptions } from './signalling.ts';
+import { collectSystemInfo, describeBrowser } from './system-info.ts';
+import { maxFileBytes } from './transfers.ts';
+
+describe('support schema', () => {
+  it('puts cursors on the unreliable lane and the rest on the reliable one', () => {
+    expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'everyone']);
+    expect([ChatMessage.lane, SystemInfo.lane, FileData.lane]).toEqual(['reliable', 'reliable', 'reliable']);
+    expect(FileData.policy).toBe('everyone');
+  });
+
+  it('lets a full-size file with a long name through the host', () => {
+    const encoded = FileData.encode({ id: 1, name: 'n'.repeat(255), mime: 'application/octet-stream', bytes: new Uint8Array(maxFileBytes) });
+    expect(encoded.length).toBeLessThanOrEqual(FileData.maxBytes);
+  });
+});
+
+describe('signalling', () => {
+  it('uses the page origin, with the default port when the URL has none', () => {
+    expect(signallingOptions({ protocol: 'http:', hostname: '127.0.0.1', port: '9000' })).toEqual({ host: '127.0.0.1', port: 9000, path: '/peerjs', secure: false });
+    expect(signallingOptions({ protocol: 'https:', hostname: 'help.example.com', port: '' })).toMatchObject({ port: 443, secure: true });
+  });
+
+  it('round-trips the host id through the invite link and rejects junk', () => {
+    const link = inviteLink({ origin: 'http://127.0.0.1:9000', pathname: '/support/', search: '' }, 'abc-123_x');
+    expect(link).toBe('http://127.0.0.1:9000/support/#room=abc-123_x');
+    expect(roomFromHash(new URL(link).hash)).toBe('abc-123_x');
+    expect(roomFromHash('#room=<script>')).toBeUndefined();
+    expect(roomFromHash('')).toBeUndefined();
+  });
+});
+
+describe('system information', () => {
+  it('names browsers whose user agents claim to be others', () => {
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+    expect(describeBrowser(chrome)).toBe('Chrome 156');
+    expect(describeBrowser(`${chrome} Edg/155.0.0.0`)).toBe('Edge 155');
+    expect(describeBrowser('Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe('Firefox 140');
+    expect(describeBrowser('Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Safari/605.1.15')).toBe('Safari 18');
+  });
+
+  it('collects what the navigator says, with zeros where it is silent', () => {
+    const info = collectSystemInfo({ userAgent: 'x', language: 'de-CH', hardwareConcurrency: 8, platform: 'Linux x86_64' }, { width: 1920, height: 1080 }, 2, 'Europe/Zurich');
+    expect(info).toMatchObject({ browser: 'Unknown browser', platform: 'Linux x86_64', language: 'de-CH', cores: 8, screenWidth: 1920, memoryGib: 0 });
+  });
+});
+
+describe('formatting', () => {
+  it('formats sizes and initials', () => {
+    expect([formatBytes(512), formatBytes(1536), formatBytes(1_500_000), formatBytes(40 * 1024 ** 2)]).toEqual(['512 B', '1.5 KiB', '1.4 MiB', '40 MiB']);
+    expect([initials('Ada Lovelace'), initials('cher'), initials('  ')]).toEqual(['AL', 'CH', '?']);
+  });
+
+  it('gives everyone the same colour for the same participant, in join order, and keeps it until they leave', () => {
+    const host = { id: 'h', joinedAt: 1 };
+    const a = { id: 'a', joinedAt: 2 };
+    const b = { id: 'b', joinedAt: 3 };
+    const one = new ColorBook();
+    const two = new ColorBook();
+    one.sync([b, host, a]);
+    two.sync([host, a]);
+    two.sync([host, a, b]);
+    expect(['h', 'a', 'b'].map((id) => one.get(id))).toEqual(palette.slice(0, 3));
+    expect(['h', 'a', 'b'].map((id) => two.get(id))).toEqual(palette.slice(0, 3));
+    one.sync([host, b]);
+    expect(one.get('b')).toBe(palette[2]);
+  });
+});

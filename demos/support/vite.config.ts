@@ -1,0 +1,12 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // Relative asset URLs, so `beckon serve --static /support=dist` can mount the build under any path.
+  base: './',
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  server: {
+    // In development the signalling server runs apart (`pnpm serve` on port 9000); the page still
+    // talks to its own origin, as it does when `beckon serve` hosts both.
+    proxy: { '/peerjs': { target: 'http://127.0.0.1:9000', ws: true } },
+  },
+});
