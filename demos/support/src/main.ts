@@ -1,4 +1,4 @@
-import { hostRoom, isBeckonError, joinRoom, loadIdentity } from '@beckon/core';
+import { createHostCredentials, formatInvite, hostRoom, isBeckonError, joinRoom, loadIdentity, randomId, trustAvailable } from '@beckon/core';
 import type { ConnectionState, HostRoom, MemberRoom, MessageInit, Participant } from '@beckon/core';
 import { createPeerJsTransport } from '@beckon/peerjs';
 import type { PeerJsTransport } from '@beckon/peerjs';
@@ -16,7 +16,8 @@ import {
   messageTypes,
   SystemInfo,
 } from './gen/support.ts';
-import { inviteLink, roomFromHash, signallingOptions } from './signalling.ts';
+import { inviteLink, signallingOptions, ticketFromHash } from './signalling.ts';
+import type { RoomTicket } from './signalling.ts';
 import { Stage } from './stage.ts';
 import { collectSystemInfo } from './system-info.ts';
 import { maxFileBytes, Transfers } from './transfers.ts';
@@ -49,21 +50,26 @@ function setConnection(state: ConnectionState | 'error', text: string): void {
 }
 
 async function main(): Promise<void> {
-  const hostPeerId = roomFromHash(location.hash);
+  const ticket = ticketFromHash(location.hash);
   const badge = byId('role-badge');
   badge.hidden = false;
-  badge.textContent = hostPeerId === undefined ? 'Agent' : 'Customer';
-  document.body.dataset['role'] = hostPeerId === undefined ? 'host' : 'member';
-  if (hostPeerId === undefined) await startAgent();
-  else await startCustomer(hostPeerId);
+  badge.textContent = ticket === undefined ? 'Agent' : 'Customer';
+  document.body.dataset['role'] = ticket === undefined ? 'host' : 'member';
+  if (ticket === undefined) await startAgent();
+  else await startCustomer(ticket);
 }
 
 async function startAgent(): Promise<void> {
   setConnection('connecting', 'Registering with the signalling server…');
-  const transport = await connectTransport();
-  const room = hostRoom({ transport, types: messageTypes, name: agentName, room: 'support' });
+  // The room's keys make the invite: only its holders get in, and they can tell this page from an impostor.
+  // WebCrypto needs a secure context (https or localhost); elsewhere the room runs with a plain link.
+  const id = `support-${randomId(16)}`;
+  const credentials = trustAvailable() ? await createHostCredentials(id) : undefined;
+  const transport = await connectTransport(id);
+  const room = hostRoom({ transport, types: messageTypes, name: agentName, room: 'support', ...(credentials ? { credentials } : {}) });
   window.__beckon = { room, transport };
-  const link = inviteLink(location, transport.localId);
+  const link = inviteLink(location, credentials ? formatInvite(credentials.invite) : transport.localId);
+  if (!credentials) log('warn', 'This page is not a secure context: the invite carries no keys');
   const input = byId<HTMLInputElement>('invite-link');
   input.value = link;
   byId<HTMLAnchorElement>('invite-open').href = link;
@@ -80,7 +86,8 @@ async function startAgent(): Promise<void> {
   log('good', `Room open. Peer id ${transport.localId}`);
 }
 
-async function startCustomer(hostPeerId: string): Promise<void> {
+async function startCustomer(ticket: RoomTicket): Promise<void> {
+  const hostPeerId = ticket.host;
   const nameKey = `support:name:${hostPeerId}`;
   const form = byId<HTMLFormElement>('join-form');
   const nameInput = byId<HTMLInputElement>('join-name');
@@ -100,7 +107,14 @@ async function startCustomer(hostPeerId: string): Promise<void> {
     try {
       const transport = await connectTransport();
       const room = await joinRoom(
-        { transport, hostId: hostPeerId, name, identity: loadIdentity(sessionStorage, hostPeerId), joinTimeoutMs: 15_000 },
+        {
+          transport,
+          hostId: hostPeerId,
+          name,
+          identity: loadIdentity(sessionStorage, hostPeerId),
+          joinTimeoutMs: 15_000,
+          ...(ticket.invite ? { invite: ticket.invite } : {}),
+        },
         (joining) => {
           window.__beckon = { room: joining, transport };
           wireRoom(joining, transport);
@@ -126,9 +140,9 @@ async function startCustomer(hostPeerId: string): Promise<void> {
   if (nameInput.value !== '') void join();
 }
 
-async function connectTransport(): Promise<PeerJsTransport> {
+async function connectTransport(id?: string): Promise<PeerJsTransport> {
   try {
-    return await createPeerJsTransport(signallingOptions(location));
+    return await createPeerJsTransport({ ...signallingOptions(location), ...(id === undefined ? {} : { id }) });
   } catch (cause) {
     setConnection('error', 'Signalling server unreachable');
     throw cause;

@@ -1,3 +1,5 @@
+import { parseInvite } from '@beckon/core';
+import type { Invite } from '@beckon/core';
 import type { PeerJsTransportOptions } from '@beckon/peerjs';
 
 /** The page's own origin, where `beckon serve` runs the PeerServer beside the static files. */
@@ -7,14 +9,28 @@ export function signallingOptions(location: Pick<Location, 'protocol' | 'hostnam
   return { host: location.hostname, port, path, secure };
 }
 
-/** The host's peer id from an invite link's hash (`#room=<id>`), or undefined on the agent's page. */
-export function roomFromHash(hash: string): string | undefined {
-  const id = new URLSearchParams(hash.replace(/^#/, '')).get('room');
-  // PeerJS ids: letters, digits, dashes and underscores; anything else is not ours.
-  return id !== null && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
+/** Where to join: the host's peer id and, when the agent's page could make one, the invite with the room's keys. */
+export interface RoomTicket {
+  readonly host: string;
+  readonly invite?: Invite;
 }
 
-/** The link the agent gives the customer: this page, with the room in the hash (never sent to the server). */
-export function inviteLink(location: Pick<Location, 'origin' | 'pathname' | 'search'>, hostPeerId: string): string {
-  return `${location.origin}${location.pathname}${location.search}#room=${encodeURIComponent(hostPeerId)}`;
+// PeerJS ids: letters, digits, dashes and underscores; anything else is not ours.
+const peerId = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The ticket in an invite link's hash (`#room=<invite>`), or undefined on the agent's page or for a broken link. */
+export function ticketFromHash(hash: string): RoomTicket | undefined {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('room');
+  if (value === null) return undefined;
+  const invite = parseInvite(value);
+  if (invite) return peerId.test(invite.host) ? { host: invite.host, invite } : undefined;
+  return peerId.test(value) ? { host: value } : undefined;
+}
+
+/**
+ * The link the agent gives the customer: this page, with the invite (or just the host id) in the hash, which
+ * browsers never send to a server.
+ */
+export function inviteLink(location: Pick<Location, 'origin' | 'pathname' | 'search'>, ticket: string): string {
+  return `${location.origin}${location.pathname}${location.search}#room=${ticket}`;
 }

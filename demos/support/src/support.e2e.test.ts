@@ -89,7 +89,7 @@ describe('remote support demo in Chromium', () => {
     // The agent's page hosts a room and shows an invite link to itself.
     await agent.goto(`${server.url}/support/`);
     const invite = agent.locator('#invite-link');
-    await expect.poll(() => invite.inputValue(), { timeout: 10_000 }).toMatch(/#room=[\w-]+$/);
+    await expect.poll(() => invite.inputValue(), { timeout: 10_000 }).toMatch(/#room=[\w-]+\.[\w-]+\.[\w-]+$/);
     const link = await invite.inputValue();
     expect(link.startsWith(`${server.url}/support/`)).toBe(true);
     await record(agent);

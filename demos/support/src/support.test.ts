@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ColorBook, formatBytes, initials, palette } from './format.ts';
 import { ChatMessage, CursorMoved, FileData, SystemInfo } from './gen/support.ts';
-import { inviteLink, roomFromHash, signallingOptions } from './signalling.ts';
+import { createHostCredentials, formatInvite } from '@beckon/core';
+import { inviteLink, signallingOptions, ticketFromHash } from './signalling.ts';
 import { collectSystemInfo, describeBrowser } from './system-info.ts';
 import { maxFileBytes } from './transfers.ts';
 
@@ -27,9 +28,19 @@ describe('signalling', () => {
   it('round-trips the host id through the invite link and rejects junk', () => {
     const link = inviteLink({ origin: 'http://127.0.0.1:9000', pathname: '/support/', search: '' }, 'abc-123_x');
     expect(link).toBe('http://127.0.0.1:9000/support/#room=abc-123_x');
-    expect(roomFromHash(new URL(link).hash)).toBe('abc-123_x');
-    expect(roomFromHash('#room=<script>')).toBeUndefined();
-    expect(roomFromHash('')).toBeUndefined();
+    expect(ticketFromHash(new URL(link).hash)).toEqual({ host: 'abc-123_x' });
+    expect(ticketFromHash('#room=<script>')).toBeUndefined();
+    expect(ticketFromHash('')).toBeUndefined();
+  });
+
+  it('carries the room keys in a keyed invite link', async () => {
+    const { invite } = await createHostCredentials('support-abc');
+    const link = inviteLink({ origin: 'http://127.0.0.1:9000', pathname: '/support/', search: '' }, formatInvite(invite));
+    const ticket = ticketFromHash(new URL(link).hash)!;
+    expect(ticket.host).toBe('support-abc');
+    expect(Array.from(ticket.invite!.hostKey)).toEqual(Array.from(invite.hostKey));
+    // A truncated link is refused rather than joined without the keys.
+    expect(ticketFromHash(new URL(link).hash.slice(0, -4))).toBeUndefined();
   });
 });
 
