@@ -17,6 +17,8 @@ export interface PeerJsTransportOptions {
   readonly key?: string;
   /** Defaults to none: PeerJS would otherwise use Google STUN and its own TURN servers. */
   readonly iceServers?: RTCIceServer[];
+  /** `'relay'` sends everything through TURN, hiding peers' addresses from each other (see docs/security.md). */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** How long to wait for the PeerServer to register the id. Default 10 s. */
   readonly openTimeoutMs?: number;
   /** How long an incoming link may take to open its lanes, and the default for `connect`. Default 10 s. */
@@ -31,7 +33,11 @@ export interface PeerJsTransport extends Transport {
 }
 
 const defaultTimeoutMs = 10_000;
-/** Sent on the PeerJS DataConnection once a side's lanes exist, so neither side sends on a lane the other has not created yet. */
+/**
+ * Sent on the PeerJS DataConnection once a side has created its lanes, with their configuration: a link
+ * opens only when the remote has said so (libdatachannel resets a stream that receives data before its
+ * channel exists) and both sides asked for the same lanes.
+ */
 const readyTag = 'beckon-lanes';
 
 type PeerConstructor = new (...args: [string, PeerOptions] | [PeerOptions]) => Peer;
@@ -63,7 +69,7 @@ export async function createPeerJsTransport(options: PeerJsTransportOptions): Pr
     path: options.path,
     secure: options.secure ?? defaultSecure(options.host),
     key: options.key ?? 'peerjs',
-    config: { iceServers: options.iceServers ?? [] },
+    config: { iceServers: options.iceServers ?? [], ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}) },
     debug: options.debug ?? 0,
   };
   const peer = options.id === undefined ? new Peer(peerOptions) : new Peer(options.id, peerOptions);
@@ -164,15 +170,18 @@ class PeerJsTransportImpl implements PeerJsTransport {
       const pc = connection.peerConnection;
       const channels: RtcChannel[] = [];
       const raw: RTCDataChannel[] = [];
-      let sentReady = false;
       let remoteLanes: string | undefined;
       const expectedLanes = laneSignature(lanes);
 
-      const fail = (error: BeckonError): void => {
+      const fail = (error: BeckonError, closeAfterMs = 0): void => {
         finish();
-        for (const channel of raw) channel.close();
-        connection.close();
         reject(error);
+        const close = (): void => {
+          for (const channel of raw) channel.close();
+          connection.close();
+        };
+        if (closeAfterMs === 0) close();
+        else setTimeout(close, closeAfterMs);
       };
       const finish = (): void => {
         clearTimeout(timer);
@@ -189,15 +198,16 @@ class PeerJsTransportImpl implements PeerJsTransport {
         }
       };
       const check = (): void => {
-        if (!sentReady && raw.length === lanes.length && raw.every((c) => c.readyState === 'open')) {
-          sentReady = true;
-          connection.send(`${readyTag} ${expectedLanes}`);
-        }
-        if (!sentReady || remoteLanes === undefined) return;
-        if (remoteLanes !== expectedLanes) {
-          fail(new BeckonError('lane-error', `lanes differ: local ${expectedLanes}, remote ${remoteLanes}`, { peer: remoteId }));
+        // Wait until our own lanes exist and our signature is sent (the remote's can arrive first), so the
+        // other side learns of a mismatch from it rather than from our closing.
+        if (raw.length !== lanes.length) return;
+        if (remoteLanes !== undefined && remoteLanes !== expectedLanes) {
+          // Closing at once could discard our signature before it leaves, and the other side would see
+          // only a close; a moment's grace lets it report the same lane-error.
+          fail(new BeckonError('lane-error', `lanes differ: local ${expectedLanes}, remote ${remoteLanes}`, { peer: remoteId }), 250);
           return;
         }
+        if (remoteLanes === undefined || !raw.every((c) => c.readyState === 'open')) return;
         finish();
         const link = new PeerJsLink(connection, channels);
         this.#links.add(link);
@@ -212,6 +222,8 @@ class PeerJsTransportImpl implements PeerJsTransport {
           raw.push(channel);
           channels.push(new RtcChannel(lane, channel));
         }
+        // Our lanes exist now, so the remote may send on them as soon as its own are open.
+        connection.send(`${readyTag} ${expectedLanes}`);
         check();
       };
       const onData = (data: unknown): void => {

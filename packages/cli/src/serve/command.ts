@@ -34,10 +34,9 @@ async function run(options: ServeOptions): Promise<number> {
     console.error(`beckon serve: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
     return 1;
   }
-  console.log(`beckon serve listening on ${server.url} (signalling path ${server.path})`);
-  for (const { mount, dir } of options.statics) console.log(`beckon serve static ${mount} -> ${dir}`);
-
-  const reason = await new Promise<string>((resolve) => {
+  // Handlers go on before the listening line: whoever reads it may signal at once, and a signal with no
+  // handler yet would kill the process with the default action.
+  const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
     if (process.env[exitWithStdinEnv] === '1') {
@@ -46,6 +45,9 @@ async function run(options: ServeOptions): Promise<number> {
       process.stdin.once('close', () => resolve('parent gone'));
     }
   });
+  console.log(`beckon serve listening on ${server.url} (signalling path ${server.path})`);
+  for (const { mount, dir } of options.statics) console.log(`beckon serve static ${mount} -> ${dir}`);
+  const reason = await stopped;
   await server.close();
   console.log(`beckon serve stopped (${reason})`);
   return 0;
