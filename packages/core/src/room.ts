@@ -438,7 +438,7 @@ export class HostRoom extends Room {
       if (participantId === undefined) session.close('join timeout');
     }, this.#options.joinTimeoutMs ?? 10_000);
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
-    session.events.on('frame', ({ frame, lane, size }) => {
+    session.events.on('frame', ({ frame, lane }) => {
       if (participantId === undefined) {
         if (frame.type !== Join.id || joining) {
           this.reportError(new BeckonError('policy-violation', `Frame before the welcome from ${link.remoteId}`, { peer: link.remoteId }));
@@ -452,7 +452,7 @@ export class HostRoom extends Room {
         return;
       }
       const slot = this.#members.get(participantId);
-      if (slot?.session === session) this.#fromMember(slot, frame, lane, size);
+      if (slot?.session === session) this.#fromMember(slot, frame, lane);
     });
     session.events.on('closed', ({ reason }) => {
       clearTimeout(joinTimer);
@@ -558,7 +558,7 @@ export class HostRoom extends Room {
     return id;
   }
 
-  #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName, size: number): void {
+  #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName): void {
     const from = slot.participant.id;
     if (frame.type === Leave.id) {
       slot.session.close('left');
@@ -612,7 +612,6 @@ export class HostRoom extends Room {
       const recipients = to === '' ? this.#recipients(from) : [to];
       this.#sendFrame(stamped, lane, recipients);
     }
-    void size;
   }
 
   #validates(type: MessageType, frame: Frame, from: string, lane: LaneName): boolean {
