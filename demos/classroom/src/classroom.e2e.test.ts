@@ -1,0 +1,178 @@
+// A teacher and three students, each in their own Chromium context, run the built lesson page against a real
+// `beckon serve`: hands, a poll with a reload in the middle of it, chat — with the final queue and tallies exact.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '@beckon/cli';
+import type { RunningServer } from '@beckon/cli';
+import { chromium } from 'playwright';
+import type { Browser, Locator, Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const demoDir = fileURLToPath(new URL('..', import.meta.url));
+const distDir = path.join(demoDir, 'dist');
+// Set to a directory to save screenshots of the teacher's and a student's view.
+const screenshotDir = process.env['BECKON_SCREENSHOTS'];
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--mute-audio',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+const warmup = 'beckon-poll[question="Which fraction is the largest?"]';
+
+describe('classroom demo in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Always build: a stale bundle would test old code.
+    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    const built = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: demoDir, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    [server, browser] = await Promise.all([
+      startServer({ statics: [`/classroom=${distDir}`] }),
+      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+    ]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('runs a lesson: three students raise hands, vote (one reloads mid-poll), chat; tallies and queue exact', async () => {
+    const errors: string[] = [];
+    const open = async (name: string): Promise<Page> => {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+      const page = await context.newPage();
+      page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+      return page;
+    };
+    const teacher = await open('teacher');
+    await teacher.goto(`${server.url}/classroom/`);
+    const invite = teacher.locator('beckon-room').getByLabel('Invite link');
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=class-[a-z0-9]+$/);
+    const link = await invite.inputValue();
+
+    const names = ['Ada Lovelace', 'Ben Okafor', 'Chloé Martin'];
+    const students: Page[] = [];
+    for (const name of names) {
+      const page = await open(name);
+      await page.goto(link);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join class' }).click();
+      await expect.poll(() => page.locator('beckon-room').getByRole('status').first().textContent(), { timeout: 15_000 }).toContain("Ms Rivera's class");
+      students.push(page);
+    }
+    const [ada, ben, chloe] = students as [Page, Page, Page];
+    await expect.poll(() => teacher.locator('beckon-participants').getByRole('status').textContent(), { timeout: 10_000 }).toBe('3 students');
+
+    // Hands, in the order raised: Ben, Chloé, Ada.
+    for (const page of [ben, chloe, ada]) {
+      await page.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
+      await expect.poll(() => page.locator('beckon-raise-hand').getByRole('button', { name: 'Lower hand' }).count()).toBe(1);
+    }
+    const queueNames = (page: Page): Promise<string[]> => page.locator('beckon-hand-queue li .who').allTextContents();
+    await expect.poll(() => queueNames(teacher), { timeout: 5000 }).toEqual(['Ben Okafor', 'Chloé Martin', 'Ada Lovelace']);
+    await expect.poll(() => queueNames(ada), { timeout: 5000 }).toEqual(['Ben Okafor', 'Chloé Martin', 'Ada Lovelace']);
+    expect(await ada.locator('beckon-raise-hand [part="position"]').textContent()).toBe('You are 3rd in line');
+
+    // The teacher calls on Ben; Chloé lowers her own hand.
+    await teacher.getByRole('button', { name: 'Call on Ben Okafor' }).click();
+    await chloe.locator('beckon-raise-hand').getByRole('button', { name: 'Lower hand' }).click();
+    await expect.poll(() => queueNames(chloe), { timeout: 5000 }).toEqual(['Ada Lovelace']);
+    await expect.poll(() => chloe.locator('beckon-hand-queue .speaking').textContent()).toContain('Ben Okafor has the floor');
+
+    // The warm-up poll: the teacher starts it, everyone votes.
+    await teacher.locator(warmup).getByRole('button', { name: 'Start poll' }).click();
+    const choose = async (page: Page, option: string, button = 'Vote', selector = warmup): Promise<void> => {
+      const poll = page.locator(selector);
+      await poll.getByRole('radio', { name: option }).check({ timeout: 10_000 });
+      await poll.getByRole('button', { name: button }).click();
+    };
+    await choose(ada, '⅔');
+    await choose(ben, '⅗');
+    const count = (page: Page, option: number): Locator => page.locator(`${warmup} [data-option="${option}"] .n`);
+    await expect.poll(() => count(teacher, 1).textContent(), { timeout: 5000 }).toBe('1');
+    expect(await teacher.locator(warmup).locator('.missing summary').textContent()).toBe('1 not answered yet');
+
+    // Ben reloads mid-poll: he is back as himself, sees the open poll with his vote, and changes it.
+    await ben.reload();
+    await expect.poll(() => ben.locator(warmup).getByRole('radio', { name: '⅗' }).isChecked(), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => queueNames(ben)).toEqual(['Ada Lovelace']);
+    await choose(ben, '⅔', 'Change vote');
+    await choose(chloe, '½');
+    await expect.poll(() => count(teacher, 1).textContent(), { timeout: 5000 }).toBe('2');
+    expect(await teacher.locator(warmup).locator('.missing summary').textContent()).toBe('Everyone has answered');
+    await expect.poll(() => teacher.locator('beckon-participants').getByRole('status').textContent()).toBe('3 students');
+
+    // Chat, hostile text included, and a private question to the teacher.
+    const hostile = 'Is ⅔ > ⅗? <img src=x onerror="window.__pwned=1">';
+    const chatBox = (page: Page): Locator => page.locator('beckon-chat').getByRole('textbox', { name: 'Message' });
+    await chatBox(ada).fill(hostile);
+    await chatBox(ada).press('Enter');
+    await chloe.locator('beckon-chat').getByLabel('Private to the teacher').check();
+    await chatBox(chloe).fill('Can we go over the benchmark method again?');
+    await chatBox(chloe).press('Enter');
+    const log = (page: Page): Locator => page.locator('beckon-chat').getByRole('log', { name: 'Chat messages' });
+    await expect.poll(() => log(teacher).locator('.text').allTextContents(), { timeout: 5000 }).toEqual([hostile, 'Can we go over the benchmark method again?']);
+    await expect.poll(() => log(ben).locator('.text').allTextContents(), { timeout: 5000 }).toEqual([hostile]);
+    expect(await log(ben).locator('img').count()).toBe(0);
+    expect(await ben.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await teacher.locator('beckon-reactions').getByRole('button', { name: 'React: thumbs up' }).click();
+    await ada.locator('beckon-reactions').getByRole('button', { name: 'React: applause' }).click();
+
+    // Close and publish: exact tallies everywhere.
+    await teacher.locator(warmup).getByRole('button', { name: 'Publish results' }).click();
+    for (const page of [teacher, ada, ben, chloe]) {
+      await expect.poll(() => page.locator(`${warmup} .badge`).textContent(), { timeout: 5000 }).toBe('Results published');
+      expect(await page.locator(`${warmup} .result .n`).allTextContents()).toEqual(['1', '2', '0', '0']);
+      expect(await page.locator(`${warmup} .respondents`).textContent()).toBe('3 people answered');
+    }
+    expect(await ben.locator(`${warmup} .mine`).textContent()).toBe('Your answer: ⅔');
+    expect(await queueNames(teacher)).toEqual(['Ada Lovelace']);
+
+    // The teacher's export: xAPI statements with the votes of this non-anonymous poll.
+    const statements = await teacher.evaluate(() =>
+      (document.getElementById('class') as unknown as { classroom: { exportXapi(o: object): { verb: { id: string }; actor: { name: string }; result?: { response?: string } }[] } }).classroom.exportXapi({ activityId: 'https://school.example/fractions', lessonName: 'Comparing fractions', homePage: 'https://school.example' }),
+    );
+    const answered = statements.filter((s) => s.verb.id === 'http://adlnet.gov/expapi/verbs/answered').map((s) => `${s.actor.name}:${s.result?.response}`).sort();
+    expect(answered).toEqual(['Ada Lovelace:choice-1', 'Ben Okafor:choice-1', 'Chloé Martin:choice-0']);
+    expect(statements.filter((s) => s.verb.id.endsWith('/raised-hand')).length).toBe(3);
+    expect(errors).toEqual([]);
+
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      // A live moment: the quiz open with a vote in, a hand up, reactions arriving; the published warm-up above.
+      await teacher.locator('beckon-poll[kind="true-false"]').getByRole('button', { name: 'Start quiz' }).click();
+      const quiz = 'beckon-poll[kind="true-false"]';
+      await choose(ada, 'False', 'Vote', quiz);
+      await choose(chloe, 'True', 'Vote', quiz);
+      await ben.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
+      await ada.locator('beckon-reactions').getByRole('button', { name: 'React: thinking' }).click();
+      await chloe.locator('beckon-reactions').getByRole('button', { name: 'React: applause' }).click();
+      await expect.poll(() => queueNames(teacher)).toEqual(['Ada Lovelace', 'Ben Okafor']);
+      for (const page of [teacher, ada]) {
+        await page.evaluate(() => {
+          document.querySelector('beckon-poll[kind="true-false"]')!.scrollIntoView({ block: 'end' });
+          (document.activeElement as HTMLElement | null)?.blur();
+        });
+      }
+      await teacher.waitForTimeout(300);
+      await teacher.screenshot({ path: path.join(screenshotDir, 'classroom-teacher.png') });
+      await ada.screenshot({ path: path.join(screenshotDir, 'classroom-student.png') });
+    }
+  }, 90_000);
+});

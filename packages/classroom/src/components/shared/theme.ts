@@ -1,0 +1,158 @@
+import { css } from 'lit';
+
+/**
+ * Shared look. Every element reads these custom properties, so a page themes all of them at once:
+ * --beckon-accent, --beckon-accent-contrast, --beckon-surface, --beckon-surface-muted, --beckon-text,
+ * --beckon-muted, --beckon-border, --beckon-radius, --beckon-font, --beckon-success, --beckon-danger.
+ */
+export const theme = css`
+  :host {
+    --_accent: var(--beckon-accent, #4f46e5);
+    --_accent-contrast: var(--beckon-accent-contrast, #ffffff);
+    --_accent-soft: var(--beckon-accent-soft, color-mix(in srgb, var(--_accent) 12%, transparent));
+    --_surface: var(--beckon-surface, #ffffff);
+    --_surface-muted: var(--beckon-surface-muted, #f6f7fb);
+    --_text: var(--beckon-text, #1c2033);
+    --_muted: var(--beckon-muted, #5d6479);
+    --_border: var(--beckon-border, #e3e6ef);
+    --_radius: var(--beckon-radius, 14px);
+    --_success: var(--beckon-success, #0a7350);
+    --_danger: var(--beckon-danger, #c2334d);
+    display: block;
+    box-sizing: border-box;
+    color: var(--_text);
+    font-family: var(--beckon-font, inherit);
+    font-size: 0.95rem;
+    line-height: 1.45;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  .card {
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: 1rem 1.1rem;
+    box-shadow: 0 1px 2px rgb(20 24 48 / 0.04), 0 4px 16px rgb(20 24 48 / 0.05);
+  }
+  .title {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 0.5rem;
+    margin: 0 0 0.75rem;
+    font-size: 0.8rem;
+    font-weight: 700;
+    letter-spacing: 0.06em;
+    text-transform: uppercase;
+    color: var(--_muted);
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+    border-radius: 10px;
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_text);
+    padding: 0.45rem 0.85rem;
+    font-weight: 600;
+    transition: background 120ms, border-color 120ms, transform 80ms;
+  }
+  button:hover:not(:disabled) {
+    border-color: color-mix(in srgb, var(--_accent) 45%, var(--_border));
+  }
+  button:active:not(:disabled) {
+    transform: translateY(1px);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.55;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_accent-contrast);
+  }
+  button.primary:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--_accent) 88%, black);
+  }
+  button.quiet {
+    border-color: transparent;
+    background: transparent;
+    color: var(--_muted);
+    padding: 0.3rem 0.55rem;
+  }
+  button:focus-visible,
+  input:focus-visible,
+  textarea:focus-visible,
+  select:focus-visible {
+    outline: 3px solid color-mix(in srgb, var(--_accent) 55%, transparent);
+    outline-offset: 2px;
+  }
+  input,
+  textarea,
+  select {
+    font: inherit;
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: 10px;
+    padding: 0.5rem 0.65rem;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  .empty {
+    color: var(--_muted);
+    font-size: 0.9rem;
+    margin: 0.25rem 0;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  .avatar {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 2rem;
+    height: 2rem;
+    border-radius: 999px;
+    font-size: 0.8rem;
+    font-weight: 700;
+    color: #fff;
+  }
+`;
+
+/** Initials for an avatar. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]!, parts.at(-1)!] : parts;
+  return letters.map((part) => [...part][0]?.toUpperCase() ?? '').join('') || '?';
+}
+
+const palette = ['#4f46e5', '#0f8a5f', '#c2334d', '#b45309', '#0369a1', '#7c3aed', '#be185d', '#047857'];
+
+/** A stable colour per participant. */
+export function colorFor(id: string): string {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  return palette[Math.abs(hash) % palette.length]!;
+}
+
+export function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${n % 10 > 3 ? 'th' : suffix}`;
+}

@@ -1,0 +1,440 @@
+import { Emitter, randomId } from '@beckon/core';
+import type { ConnectionState, HostRoom, MemberRoom, MessageMeta, MessageType, Participant } from '@beckon/core';
+import { BallotReceipt, ChatHistory, ChatPosted, HandQueue, messageTypes, PollState, React, Reaction, SendChat, SetHand, Vote } from '../gen/classroom.ts';
+import type { ChatMessage } from '../gen/classroom.ts';
+import {
+  ballotReceipt,
+  callOn,
+  chatHistory,
+  clearCalledOn,
+  closePoll,
+  currentPoll,
+  emptyClassroom,
+  expirePoll,
+  handQueue,
+  isReactionEmoji,
+  logPresence,
+  lowerAllHands,
+  lowerHand,
+  openPoll,
+  pollState,
+  postChat,
+  publishPoll,
+  raiseHand,
+  restoreClassroom,
+  vote,
+} from '../state/classroom-state.ts';
+import type { ClassroomData, Outcome, PollSpec } from '../state/classroom-state.ts';
+import { toXapi } from '../state/xapi.ts';
+import type { XapiOptions, XapiStatement } from '../state/xapi.ts';
+
+export { messageTypes as classroomTypes };
+
+export type ClassroomRole = 'teacher' | 'student';
+
+/** A reaction on screen: it expires `reactionTtlMs` after it arrived. */
+export interface ShownReaction {
+  readonly key: number;
+  readonly participantId: string;
+  readonly name: string;
+  readonly emoji: string;
+  readonly expiresAt: number;
+}
+
+export interface ClassroomEvents {
+  /** Something the components render changed. */
+  change: ChangeKind;
+  reaction: ShownReaction;
+  chat: ChatMessage;
+  /** A command this participant gave was refused (by the host's rules, or because the room is not connected). */
+  refused: { readonly command: string; readonly reason: string };
+}
+
+export type ChangeKind = 'state' | 'participants' | 'hands' | 'poll' | 'ballot' | 'chat' | 'reactions';
+
+export interface ClassroomOptions {
+  /** Teacher only: where the classroom state survives a reload of the teacher's page (sessionStorage in a tab). */
+  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Storage key; default `beckon:classroom:<room name>`. */
+  readonly storageKey?: string;
+  readonly reactionTtlMs?: number;
+  /** Clock for the host's timestamps; tests pass a fake. */
+  readonly now?: () => number;
+}
+
+const emptyQueue: HandQueue = { hands: [], calledOn: '', calledOnName: '' };
+
+/**
+ * The classroom over a Beckon room, the same API for both ends. On the teacher's page it wraps the HostRoom and
+ * owns the state: it applies members' actions, its own commands, and broadcasts snapshots (retained, so late
+ * joiners and reloads see the room as it is). On a student's page it wraps a MemberRoom: commands become actions
+ * sent to the host, and the snapshots the host broadcasts become what the components render.
+ */
+export class Classroom {
+  readonly role: ClassroomRole;
+  readonly room: HostRoom | MemberRoom;
+  readonly events = new Emitter<ClassroomEvents>();
+  hands: HandQueue = emptyQueue;
+  poll: PollState | undefined;
+  /** This participant's ballot in the current poll, as the host recorded it. */
+  ballot: BallotReceipt | undefined;
+  /** Public chat, plus private messages this participant may see. */
+  chat: ChatMessage[] = [];
+  reactions: ShownReaction[] = [];
+  readonly #data: ClassroomData | undefined;
+  readonly #options: ClassroomOptions;
+  readonly #now: () => number;
+  readonly #unsubscribe: (() => void)[] = [];
+  #reactionKey = 0;
+  #reactionTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(room: HostRoom | MemberRoom, options: ClassroomOptions = {}) {
+    this.room = room;
+    this.role = room.isHost ? 'teacher' : 'student';
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    const on = <T extends object>(type: MessageType<T>, handler: (value: T, meta: MessageMeta) => void): void => {
+      this.#unsubscribe.push(room.on(type, handler));
+    };
+    this.#unsubscribe.push(
+      room.on('state', () => this.events.emit('change', 'state')),
+      room.on('participants', () => this.events.emit('change', 'participants')),
+    );
+    if (room.isHost) {
+      const host = room;
+      this.#data = restoreClassroom(options.storage?.getItem(this.#storageKey) ?? null);
+      on(SetHand, (action, meta) => this.#fromMember('hand', meta, (data, who, now) => (action.raised ? raiseHand(data, who.id, who.name, now) : lowerHand(data, who.id, now))));
+      on(Vote, (action, meta) => this.#fromMember('vote', meta, (data, who, now) => vote(data, who.id, who.name, action, now)));
+      on(SendChat, (action, meta) => {
+        const who = this.#who(meta.from);
+        this.#postChat(who, action.text, action.private);
+      });
+      on(React, (action, meta) => this.#react(this.#who(meta.from), action.emoji));
+      this.#unsubscribe.push(
+        host.on('join', ({ participant, rejoined }) => {
+          if (!rejoined) logPresence(this.#data!, 'joined', participant, this.#now());
+          // A rejoining student gets its own ballot back (ballots are never broadcast).
+          const poll = currentPoll(this.#data!);
+          if (poll?.ballots[participant.id]) host.send(BallotReceipt, ballotReceipt(poll, participant.id), { to: participant.id });
+          this.#save();
+        }),
+        host.on('leave', ({ participant, reason }) => {
+          if (reason === 'left') logPresence(this.#data!, 'left', participant, this.#now());
+          this.#save();
+        }),
+      );
+      this.#publish('hands', 'poll', 'chat');
+      this.#armPollTimer();
+    } else {
+      on(HandQueue, (queue) => {
+        this.hands = queue;
+        this.events.emit('change', 'hands');
+      });
+      on(PollState, (poll) => {
+        if (this.ballot && this.ballot.pollId !== poll.id) this.ballot = undefined;
+        this.poll = poll;
+        this.events.emit('change', 'poll');
+      });
+      on(BallotReceipt, (receipt) => {
+        this.ballot = receipt;
+        this.events.emit('change', 'ballot');
+      });
+      on(ChatHistory, (history) => {
+        const mine = this.chat.filter((message) => message.private);
+        this.chat = mergeChat(history.messages, mine);
+        this.events.emit('change', 'chat');
+      });
+      on(ChatPosted, ({ message }) => {
+        if (!message || this.chat.some((m) => m.id === message.id)) return;
+        this.chat = [...this.chat, message];
+        this.events.emit('chat', message);
+        this.events.emit('change', 'chat');
+      });
+      on(Reaction, (reaction) => this.#showReaction(reaction.participantId, reaction.name, reaction.emoji));
+    }
+  }
+
+  get isTeacher(): boolean {
+    return this.role === 'teacher';
+  }
+
+  get selfId(): string {
+    return this.room.selfId;
+  }
+
+  get state(): ConnectionState {
+    return this.room.state;
+  }
+
+  get participants(): readonly Participant[] {
+    return this.room.participants;
+  }
+
+  /** Students (and observers): everyone but the host. */
+  get students(): readonly Participant[] {
+    return this.room.participants.filter((p) => p.role !== 'host');
+  }
+
+  get handRaised(): boolean {
+    return this.hands.hands.some((hand) => hand.participantId === this.selfId);
+  }
+
+  // ---- Commands anyone may give ----
+
+  setHand(raised: boolean): boolean {
+    if (this.#data) return this.#teacher('hand', (data, now) => (raised ? raiseHand(data, this.selfId, this.#selfName, now) : lowerHand(data, this.selfId, now)));
+    return this.#send('hand', () => this.#member.send(SetHand, { raised }));
+  }
+
+  vote(choices: readonly number[], text = ''): boolean {
+    const poll = this.poll;
+    if (!poll) return this.#refuse('vote', 'no poll');
+    if (this.#data) return this.#teacher('vote', (data, now) => vote(data, this.selfId, this.#selfName, { pollId: poll.id, choices, text }, now));
+    const sent = this.#send('vote', () => this.#member.send(Vote, { pollId: poll.id, choices: [...choices], text }));
+    // Shown at once; the host's receipt replaces it.
+    if (sent) {
+      this.ballot = { pollId: poll.id, choices: [...choices], text };
+      this.events.emit('change', 'ballot');
+    }
+    return sent;
+  }
+
+  react(emoji: string): boolean {
+    if (!isReactionEmoji(emoji)) return this.#refuse('react', 'not a reaction');
+    if (this.#data) {
+      this.#react({ id: this.selfId, name: this.#selfName }, emoji);
+      return true;
+    }
+    return this.#send('react', () => this.#member.send(React, { emoji }));
+  }
+
+  sendChat(text: string, options: { private?: boolean } = {}): boolean {
+    if (this.#data) return this.#postChat({ id: this.selfId, name: this.#selfName }, text, false);
+    return this.#send('chat', () => this.#member.send(SendChat, { text, private: options.private === true }));
+  }
+
+  // ---- Teacher commands ----
+
+  lowerHandOf(participantId: string): boolean {
+    return this.#teacher('lower-hand', (data, now) => lowerHand(data, participantId, now, this.#teacherRef));
+  }
+
+  lowerAllHands(): boolean {
+    return this.#teacher('lower-all', (data, now) => lowerAllHands(data, now, this.#teacherRef));
+  }
+
+  callOn(participantId: string): boolean {
+    return this.#teacher('call-on', (data, now) => callOn(data, participantId, now, this.#teacherRef));
+  }
+
+  clearCalledOn(): boolean {
+    return this.#teacher('clear-called-on', (data) => clearCalledOn(data));
+  }
+
+  openPoll(spec: PollSpec): boolean {
+    const done = this.#teacher('open-poll', (data, now) => openPoll(data, spec, randomId(8), now));
+    if (done) this.#armPollTimer();
+    return done;
+  }
+
+  closePoll(): boolean {
+    return this.#teacher('close-poll', (data, now) => closePoll(data, now));
+  }
+
+  publishPoll(): boolean {
+    return this.#teacher('publish-poll', (data, now) => publishPoll(data, now));
+  }
+
+  /** Who has not answered the current poll (teacher, non-anonymous polls): students present without a ballot. */
+  get notAnswered(): readonly Participant[] {
+    const poll = this.poll;
+    if (!poll || poll.anonymous) return [];
+    const answered = new Set(poll.answered);
+    return this.students.filter((p) => !answered.has(p.id));
+  }
+
+  /** The session as xAPI statements (teacher only). Anonymous ballots are not in it. */
+  exportXapi(options: XapiOptions): XapiStatement[] {
+    if (!this.#data) throw new Error('Only the teacher can export the session');
+    return toXapi(this.#data, options);
+  }
+
+  /** The raw classroom state (teacher only), for tests and tools. */
+  get data(): Readonly<ClassroomData> | undefined {
+    return this.#data;
+  }
+
+  dispose(): void {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    clearTimeout(this.#reactionTimer);
+    clearTimeout(this.#pollTimer);
+    this.events.clear();
+  }
+
+  // ---- Internals ----
+
+  get #member(): MemberRoom {
+    return this.room as MemberRoom;
+  }
+
+  get #host(): HostRoom {
+    return this.room as HostRoom;
+  }
+
+  get #selfName(): string {
+    return this.room.participant(this.selfId)?.name ?? (this.isTeacher ? 'Teacher' : 'Student');
+  }
+
+  get #teacherRef(): { id: string; name: string } {
+    return { id: this.selfId, name: this.#selfName };
+  }
+
+  get #storageKey(): string {
+    return this.#options.storageKey ?? `beckon:classroom:${(this.room as HostRoom).roomName}`;
+  }
+
+  #who(id: string): { id: string; name: string } {
+    return { id, name: this.room.participant(id)?.name ?? 'Someone' };
+  }
+
+  #refuse(command: string, reason: string): false {
+    this.events.emit('refused', { command, reason });
+    return false;
+  }
+
+  #send(command: string, send: () => unknown): boolean {
+    try {
+      send();
+      return true;
+    } catch (error) {
+      return this.#refuse(command, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Applies a teacher command to the state and broadcasts what changed. */
+  #teacher(command: string, apply: (data: ClassroomData, now: number) => Outcome): boolean {
+    if (!this.#data) return this.#refuse(command, 'only the teacher can do that');
+    const outcome = apply(this.#data, this.#now());
+    if (!outcome.ok) return this.#refuse(command, outcome.reason);
+    this.#afterChange(command);
+    return true;
+  }
+
+  #fromMember(command: 'hand' | 'vote', meta: MessageMeta, apply: (data: ClassroomData, who: { id: string; name: string }, now: number) => Outcome): void {
+    const who = this.#who(meta.from);
+    const outcome = apply(this.#data!, who, this.#now());
+    if (!outcome.ok) return;
+    this.#afterChange(command);
+    if (command === 'vote') {
+      const poll = currentPoll(this.#data!);
+      if (poll) this.#host.send(BallotReceipt, ballotReceipt(poll, who.id), { to: who.id });
+    }
+  }
+
+  #afterChange(command: string): void {
+    if (command === 'vote' || command.endsWith('-poll')) this.#publish('poll');
+    else this.#publish('hands');
+    if (command === 'vote') {
+      const poll = currentPoll(this.#data!);
+      if (poll) {
+        this.ballot = ballotReceipt(poll, this.selfId);
+        this.events.emit('change', 'ballot');
+      }
+    }
+  }
+
+  /** Broadcasts (and retains) the snapshots named, updates this page's own view, and saves the state. */
+  #publish(...parts: ('hands' | 'poll' | 'chat')[]): void {
+    const data = this.#data!;
+    const host = this.#host;
+    for (const part of parts) {
+      if (part === 'hands') {
+        this.hands = handQueue(data);
+        host.send(HandQueue, this.hands, { retain: 'classroom.hands' });
+      } else if (part === 'poll') {
+        const poll = currentPoll(data);
+        this.poll = poll && pollState(poll);
+        if (this.poll) host.send(PollState, this.poll, { retain: 'classroom.poll' });
+        this.ballot = poll && ballotReceipt(poll, this.selfId);
+      } else {
+        this.chat = [...data.chat];
+        host.retain('classroom.chat', ChatHistory, { messages: chatHistory(data) });
+      }
+      this.events.emit('change', part);
+    }
+    this.#save();
+  }
+
+  #postChat(who: { id: string; name: string }, text: string, isPrivate: boolean): boolean {
+    const message = postChat(this.#data!, who, text, isPrivate, this.#now());
+    if (!('id' in message)) return this.#refuse('chat', message.reason);
+    if (isPrivate) this.#host.send(ChatPosted, { message }, { to: who.id });
+    else {
+      this.#host.send(ChatPosted, { message });
+      this.#host.retain('classroom.chat', ChatHistory, { messages: chatHistory(this.#data!) });
+    }
+    this.chat = [...this.#data!.chat];
+    this.events.emit('chat', message);
+    this.events.emit('change', 'chat');
+    this.#save();
+    return true;
+  }
+
+  #react(who: { id: string; name: string }, emoji: string): void {
+    if (!isReactionEmoji(emoji)) return;
+    const now = this.#now();
+    this.#data!.log.push({ verb: 'reacted', at: now, actorId: who.id, actorName: who.name, detail: emoji });
+    this.#host.send(Reaction, { participantId: who.id, name: who.name, emoji, at: now });
+    this.#showReaction(who.id, who.name, emoji);
+  }
+
+  #showReaction(participantId: string, name: string, emoji: string): void {
+    const ttl = this.#options.reactionTtlMs ?? 4000;
+    const shown: ShownReaction = { key: ++this.#reactionKey, participantId, name, emoji, expiresAt: Date.now() + ttl };
+    // At most 50 on screen: a flood of reactions must not flood the page.
+    this.reactions = [...this.reactions.slice(-49), shown];
+    this.events.emit('reaction', shown);
+    this.events.emit('change', 'reactions');
+    this.#armReactionTimer();
+  }
+
+  #armReactionTimer(): void {
+    clearTimeout(this.#reactionTimer);
+    const next = this.reactions[0];
+    if (!next) return;
+    this.#reactionTimer = setTimeout(() => {
+      const now = Date.now();
+      const kept = this.reactions.filter((r) => r.expiresAt > now);
+      if (kept.length !== this.reactions.length) {
+        this.reactions = kept;
+        this.events.emit('change', 'reactions');
+      }
+      this.#armReactionTimer();
+    }, Math.max(0, next.expiresAt - Date.now()) + 10);
+  }
+
+  #armPollTimer(): void {
+    clearTimeout(this.#pollTimer);
+    const poll = this.#data && currentPoll(this.#data);
+    if (!poll || poll.status !== 'open' || poll.closesAt === 0) return;
+    this.#pollTimer = setTimeout(() => {
+      if (expirePoll(this.#data!, this.#now()).ok) this.#publish('poll');
+      else this.#armPollTimer();
+    }, Math.max(0, poll.closesAt - this.#now()) + 5);
+  }
+
+  #save(): void {
+    try {
+      this.#options.storage?.setItem(this.#storageKey, JSON.stringify(this.#data));
+    } catch {
+      // Storage full or unavailable: the class goes on; only a teacher reload would lose state.
+    }
+  }
+}
+
+function mergeChat(history: readonly ChatMessage[], extra: readonly ChatMessage[]): ChatMessage[] {
+  const byId = new Map<string, ChatMessage>();
+  for (const message of [...history, ...extra]) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
+}
