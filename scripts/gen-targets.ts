@@ -43,4 +43,9 @@ export const targets: GenTarget[] = [
     out: 'packages/game/src/gen',
     runtime: '@beckon/core',
   },
+  {
+    files: ['protos/media/media.proto'],
+    out: 'packages/media/src/gen',
+    runtime: '@beckon/core',
+  },
 ];

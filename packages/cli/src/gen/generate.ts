@@ -55,6 +55,7 @@ const beckonOptions: Record<string, readonly string[] | 'uint'> = {
   '(beckon.lane)': ['LANE_DEFAULT', 'RELIABLE', 'UNRELIABLE', 'PARTIAL', '0', '1', '2', '3'],
   '(beckon.policy)': ['POLICY_DEFAULT', 'HOST_ONLY', 'EVERYONE', 'NOBODY', '0', '1', '2', '3'],
   '(beckon.max_bytes)': 'uint',
+  '(beckon.max_rate)': 'uint',
 };
 
 /** The output module name for a .proto file: `protos/examples/sensors.proto` → `sensors.ts`. */

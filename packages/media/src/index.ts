@@ -1,0 +1,20 @@
+export type { MediaCall, MediaPeerLike } from './calls.ts';
+export { callTag, isMediaCall, mediaMetadata, peerMetadataKey } from './calls.ts';
+export type { CaptureOptions, LocalMedia } from './devices.ts';
+export { captureLocalMedia, describeError } from './devices.ts';
+export type {
+  MediaMode,
+  MediaRosterView,
+  MediaTile,
+  PeerMediaState,
+  ReceiveStats,
+  RemoteMedia,
+  RoomMediaEvents,
+  RoomMediaOptions,
+} from './room-media.ts';
+export { createRoomMedia, RoomMedia } from './room-media.ts';
+export { messageTypes as mediaMessageTypes } from './gen/media.ts';
+export * as mediaMessages from './gen/media.ts';
+export { BeckonVideoGrid } from './components/video-grid/video-grid.component.ts';
+export { BeckonMediaControls } from './components/media-controls/media-controls.component.ts';
+export { BeckonMediaToggleEvent, BeckonStageActionEvent } from './components/shared/events.ts';
