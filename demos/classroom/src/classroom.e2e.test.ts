@@ -1,7 +1,9 @@
 // A teacher and three students, each in their own Chromium context, run the built lesson page against a real
-// `beckon serve`: hands, a poll with a reload in the middle of it, chat — with the final queue and tallies exact.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+// `beckon serve`: hands, a poll with a student's and the teacher's reload in the middle of it, chat — with the final
+// queue and tallies exact. Then the package's one-file bundle, dropped into a plain static page.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +15,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(demoDir, 'dist');
+const packageDir = path.dirname(createRequire(import.meta.url).resolve('@beckon/classroom/package.json'));
+// A page that has never heard of vite: static HTML, one module script, the elements.
+const plainDir = mkdtempSync(path.join(tmpdir(), 'beckon-plain-'));
+const plainPage = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Plain page</title>
+    <script type="module" src="./beckon-classroom.js"></script>
+  </head>
+  <body>
+    <beckon-room room-name="plain" teacher-name="Mr Plain">
+      <h1>Plain lesson</h1>
+      <beckon-poll question="Ready?" kind="yes-no"></beckon-poll>
+      <beckon-raise-hand></beckon-raise-hand>
+      <beckon-hand-queue></beckon-hand-queue>
+    </beckon-room>
+  </body>
+</html>
+`;
+
+/** Runs vite build in `cwd`; rejects with its output if it fails. */
+function viteBuild(cwd: string): Promise<void> {
+  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build in ${cwd} failed:\n${output}`))));
+  });
+}
 // Set to a directory to save screenshots of the teacher's and a student's view.
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
@@ -37,12 +71,12 @@ describe('classroom demo in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // Always build: a stale bundle would test old code.
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    const built = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: demoDir, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    // Always build: a stale bundle would test old code. The demo page's bundle, and the package's own.
+    await Promise.all([viteBuild(demoDir), viteBuild(packageDir)]);
+    writeFileSync(path.join(plainDir, 'index.html'), plainPage);
+    copyFileSync(path.join(packageDir, 'dist', 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
     [server, browser] = await Promise.all([
-      startServer({ statics: [`/classroom=${distDir}`] }),
+      startServer({ statics: [`/classroom=${distDir}`, `/plain=${plainDir}`] }),
       chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
     ]);
   }, 60_000);
@@ -50,9 +84,10 @@ describe('classroom demo in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    rmSync(plainDir, { recursive: true, force: true });
   });
 
-  it('runs a lesson: three students raise hands, vote (one reloads mid-poll), chat; tallies and queue exact', async () => {
+  it('runs a lesson: three students raise hands, vote (a student and the teacher reload mid-poll), chat; tallies and queue exact', async () => {
     const errors: string[] = [];
     const open = async (name: string): Promise<Page> => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
@@ -63,7 +98,8 @@ describe('classroom demo in Chromium', () => {
     const teacher = await open('teacher');
     await teacher.goto(`${server.url}/classroom/`);
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
-    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=class-[a-z0-9]+$/);
+    // The invite carries the teacher's id, the room secret and the teacher's public key, in the fragment.
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=class-[a-z0-9]+\.[\w-]{22}\.[\w-]{87}$/);
     const link = await invite.inputValue();
 
     const names = ['Ada Lovelace', 'Ben Okafor', 'Chloé Martin'];
@@ -117,6 +153,15 @@ describe('classroom demo in Chromium', () => {
     await expect.poll(() => count(teacher, 1).textContent(), { timeout: 5000 }).toBe('2');
     expect(await teacher.locator(warmup).locator('.missing summary').textContent()).toBe('Everyone has answered');
     await expect.poll(() => teacher.locator('beckon-participants').getByRole('status').textContent()).toBe('3 students');
+
+    // The teacher reloads mid-poll: the class comes back from IndexedDB with the same link, and the students
+    // reconnect by themselves; no vote lost or counted twice.
+    await teacher.reload();
+    await expect.poll(() => invite.inputValue(), { timeout: 20_000 }).toBe(link);
+    expect(await count(teacher, 1).textContent()).toBe('2');
+    await expect.poll(() => teacher.locator('beckon-participants').getByRole('status').textContent(), { timeout: 15_000 }).toBe('3 students');
+    expect(await teacher.locator(`${warmup} .result .n`).allTextContents()).toEqual(['1', '2', '0', '0']);
+    expect(await queueNames(teacher)).toEqual(['Ada Lovelace']);
 
     // Chat, hostile text included, and a private question to the teacher.
     const hostile = 'Is ⅔ > ⅗? <img src=x onerror="window.__pwned=1">';
@@ -175,4 +220,35 @@ describe('classroom demo in Chromium', () => {
       await ada.screenshot({ path: path.join(screenshotDir, 'classroom-student.png') });
     }
   }, 90_000);
+
+  it('works from the one-file bundle on a plain static page: the teacher hosts, a student joins by link and raises a hand', async () => {
+    const errors: string[] = [];
+    const requests: string[] = [];
+    const open = async (name: string): Promise<Page> => {
+      const page = await (await browser.newContext()).newPage();
+      page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+      page.on('request', (request) => requests.push(request.url()));
+      return page;
+    };
+    const teacher = await open('teacher');
+    await teacher.goto(`${server.url}/plain/`);
+    const invite = teacher.locator('beckon-room').getByLabel('Invite link');
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/\/plain\/#join=class-[a-z0-9]+\.[\w-]+\.[\w-]+$/);
+    const student = await open('student');
+    await student.goto(await invite.inputValue());
+    await student.getByLabel('Your name').fill('Pat Plain');
+    await student.getByRole('button', { name: 'Join class' }).click();
+    await student.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click({ timeout: 15_000 });
+    await expect.poll(() => teacher.locator('beckon-hand-queue li .who').allTextContents(), { timeout: 5000 }).toEqual(['Pat Plain']);
+    await teacher.locator('beckon-poll').getByRole('button', { name: 'Start poll' }).click();
+    await student.locator('beckon-poll').getByRole('radio', { name: 'Yes' }).check({ timeout: 5000 });
+    await student.locator('beckon-poll').getByRole('button', { name: 'Vote' }).click();
+    await expect.poll(() => teacher.locator('beckon-poll [data-option="0"] .n').textContent(), { timeout: 5000 }).toBe('1');
+    expect(errors).toEqual([]);
+    // Everything came from this origin: the page, the one file, and the signalling server.
+    expect(requests.filter((url) => !url.startsWith(server.url))).toEqual([]);
+    expect(new Set(requests.map((url) => new URL(url).pathname.replace(/\/peerjs\/.*/, '/peerjs/…')))).toEqual(
+      new Set(['/plain/', '/plain/beckon-classroom.js', '/peerjs/…']),
+    );
+  }, 30_000);
 });

@@ -20,7 +20,9 @@ export {
   BeckonReadyEvent,
   BeckonVoteEvent,
 } from './components/shared/events.ts';
-export type { ChangeKind, ClassroomEvents, ClassroomOptions, ClassroomRole, ShownReaction } from './session/classroom.ts';
+export type { BlockedMessage, ChangeKind, ClassroomEvents, ClassroomOptions, ClassroomRole, ShownReaction } from './session/classroom.ts';
+export type { DurableStorage } from './persistence/idb-storage.ts';
+export { openIdbStorage } from './persistence/idb-storage.ts';
 export { Classroom, classroomTypes } from './session/classroom.ts';
 export type { Ballot, ClassroomData, HandRecord, LogEntry, Outcome, PollKindName, PollRecord, PollSpec } from './state/classroom-state.ts';
 export { emptyClassroom, reactionEmojis, tally } from './state/classroom-state.ts';

@@ -6,6 +6,10 @@ const root = rootFromJson({
   nested: {
     classroom: {
       nested: {
+        ActionRefused: {
+          options: { '(beckon.policy)': 'NOBODY' },
+          fields: { action: { type: 'string', id: 1 }, reason: { type: 'string', id: 2 } },
+        },
         BallotReceipt: {
           options: { '(beckon.policy)': 'NOBODY' },
           fields: {
@@ -76,7 +80,12 @@ const root = rootFromJson({
         },
         PollStatus: { values: { POLL_STATUS_UNSPECIFIED: 0, OPEN: 1, CLOSED: 2, PUBLISHED: 3 } },
         React: {
-          options: { '(beckon.lane)': 'UNRELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 64 },
+          options: {
+            '(beckon.lane)': 'UNRELIABLE',
+            '(beckon.policy)': 'HOST_ONLY',
+            '(beckon.max_rate)': 4,
+            '(beckon.max_bytes)': 64,
+          },
           fields: { emoji: { type: 'string', id: 1 } },
         },
         Reaction: {
@@ -89,15 +98,30 @@ const root = rootFromJson({
           },
         },
         SendChat: {
-          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 4096 },
+          options: {
+            '(beckon.lane)': 'RELIABLE',
+            '(beckon.policy)': 'HOST_ONLY',
+            '(beckon.max_rate)': 3,
+            '(beckon.max_bytes)': 4096,
+          },
           fields: { text: { type: 'string', id: 1 }, private: { type: 'bool', id: 2 } },
         },
         SetHand: {
-          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'HOST_ONLY' },
+          options: {
+            '(beckon.lane)': 'RELIABLE',
+            '(beckon.policy)': 'HOST_ONLY',
+            '(beckon.max_rate)': 4,
+            '(beckon.max_bytes)': 16,
+          },
           fields: { raised: { type: 'bool', id: 1 } },
         },
         Vote: {
-          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 2048 },
+          options: {
+            '(beckon.lane)': 'RELIABLE',
+            '(beckon.policy)': 'HOST_ONLY',
+            '(beckon.max_rate)': 5,
+            '(beckon.max_bytes)': 2048,
+          },
           fields: {
             pollId: { type: 'string', id: 1 },
             choices: { rule: 'repeated', type: 'uint32', id: 2 },
@@ -109,7 +133,7 @@ const root = rootFromJson({
   },
 });
 
-/** Raise or lower this member's own hand. */
+/** Raise or lower this member's own hand. There is no field naming whose hand: the host applies it to the sender. */
 export interface SetHand {
   raised: boolean;
 }
@@ -137,6 +161,17 @@ export interface SendChat {
   private: boolean;
 }
 export const SendChat: MessageType<SendChat> = messageType<SendChat>(root, 'classroom.SendChat');
+
+/** The host did not apply this member's action (a vote after the poll closed, say): sent to that member only. */
+export interface ActionRefused {
+  /** `hand`, `vote`, `chat` or `react`. */
+  action: string;
+  reason: string;
+}
+export const ActionRefused: MessageType<ActionRefused> = messageType<ActionRefused>(
+  root,
+  'classroom.ActionRefused',
+);
 
 export interface Hand {
   participantId: string;
@@ -248,6 +283,7 @@ export const messageTypes = [
   Vote,
   React,
   SendChat,
+  ActionRefused,
   Hand,
   HandQueue,
   PollState,

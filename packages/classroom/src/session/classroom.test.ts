@@ -1,7 +1,7 @@
 import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
-import type { Identity } from '@beckon/core';
+import type { HostRoom, Identity, LoopbackTransport, MemberRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PollStatus } from '../gen/classroom.ts';
+import { HandQueue, PollState, PollStatus, SetHand } from '../gen/classroom.ts';
 import { Classroom, classroomTypes } from './classroom.ts';
 
 const until = async (check: () => boolean, what: string, timeoutMs = 3000): Promise<void> => {
@@ -153,5 +153,131 @@ describe('Classroom over a room', () => {
     ada.vote([1]);
     await until(() => second.poll?.counts.join() === '0,1', 'changed vote counted once');
     expect(second.poll?.respondents).toBe(1);
+  });
+});
+
+describe('Classroom under attack and failure', () => {
+  it('refuses forged teacher actions from a student, reports them, and keeps the room as it was', async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    const ben = await student(network, 'Ben');
+    ada.setHand(true);
+    host.openPoll({ question: 'Ready?', kind: 'yes-no' });
+    await until(() => host.hands.hands.length === 1 && ben.poll?.status === PollStatus.OPEN, 'hand and poll');
+    ada.vote([0]);
+    await until(() => host.poll?.respondents === 1, 'vote');
+    const benRefused: string[] = [];
+    ben.events.on('refused', ({ reason }) => benRefused.push(reason));
+
+    // The API says no before anything is sent.
+    expect(ben.closePoll()).toBe(false);
+    expect(ben.lowerHandOf(ada.selfId)).toBe(false);
+    // Ben's page is modified to send what only the teacher may: a closed poll, an empty queue, and Ada's hand
+    // lowered in her name. Frames go straight onto the session, past the room's own checks.
+    const session = (ben.room as MemberRoom).session!;
+    const closed = { ...host.poll!, status: PollStatus.CLOSED, counts: [0, 9], respondents: 9 };
+    session.send({ type: PollState.id, payload: PollState.encode(closed) }, 'reliable');
+    session.send({ type: HandQueue.id, payload: HandQueue.encode({ hands: [], calledOn: '', calledOnName: '' }) }, 'reliable');
+    session.send({ type: SetHand.id, payload: SetHand.encode({ raised: false }), from: ada.selfId }, 'reliable');
+
+    await until(() => host.blocked.length === 2, 'two forgeries reported to the teacher');
+    expect(host.blocked.map((b) => [b.name, b.code])).toEqual([
+      ['Ben', 'policy-violation'],
+      ['Ben', 'policy-violation'],
+    ]);
+    expect(host.blocked[0]!.message).toContain('may not send classroom.PollState');
+    await until(() => benRefused.length === 3, 'Ben told by the host');
+    expect(benRefused.slice(0, 2)).toEqual(['only the teacher can do that', 'only the teacher can do that']);
+    expect(benRefused[2]).toContain('may not send classroom.PollState');
+    // The forged SetHand was taken as Ben's own (the host stamps the sender): Ben has no hand up, Ada keeps hers.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const view of [host, ada, ben]) {
+      expect(view.hands.hands.map((h) => h.name)).toEqual(['Ada']);
+      expect(view.poll?.status).toBe(PollStatus.OPEN);
+      expect([...view.poll!.counts]).toEqual([1, 0]);
+      expect(view.poll!.respondents).toBe(1);
+    }
+  });
+
+  it('throttles a student who floods chat and reactions, without slowing the others', async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const flooder = await student(network, 'Flo');
+    const ada = await student(network, 'Ada');
+    const told: string[] = [];
+    flooder.events.on('refused', ({ reason }) => told.push(reason));
+    for (let i = 0; i < 60; i++) flooder.sendChat(`spam ${i}`);
+    for (let i = 0; i < 40; i++) flooder.react('👍');
+    ada.sendChat('Can we start?');
+    await until(() => host.chat.some((m) => m.text === 'Can we start?'), "Ada's message");
+    await until(() => told.length > 0, 'flooder told');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const spam = host.chat.filter((m) => m.fromName === 'Flo').length;
+    // SendChat: 3 a second, bursts of 6. React: 4 a second, bursts of 8.
+    expect(spam).toBeGreaterThanOrEqual(6);
+    expect(spam).toBeLessThanOrEqual(8);
+    expect(host.reactions.length).toBeLessThanOrEqual(10);
+    expect(told[0]).toContain('too fast');
+    expect(host.blocked.some((b) => b.code === 'rate-limited' && b.name === 'Flo')).toBe(true);
+    expect(ada.chat.map((m) => m.text)).toContain('Can we start?');
+  });
+
+  it("counts a vote once when the student's connection drops mid-vote and comes back", async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    const ben = await student(network, 'Ben');
+    host.openPoll({ question: 'Which is larger?', kind: 'letters' });
+    await until(() => ada.poll?.status === PollStatus.OPEN, 'poll open');
+    ben.vote([3]);
+    await until(() => host.poll?.respondents === 1, "Ben's vote");
+
+    // Ada's link dies silently while she votes B, then changes to C; then it closes and she reconnects.
+    const link = [...(ada.room.transport as LoopbackTransport).links][0]!;
+    link.vanish();
+    ada.vote([1]);
+    ada.vote([2]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(host.poll?.respondents).toBe(1);
+    link.close('dropped');
+    await until(() => ada.state === 'open' && host.poll?.respondents === 2, 'Ada back, her vote in', 5000);
+    await until(() => ada.ballot?.choices.join() === '2', 'receipt');
+    expect([...host.poll!.counts]).toEqual([0, 0, 1, 1]);
+
+    // Dropped again right after the host counted her change: the re-sent copy changes nothing.
+    ada.vote([0]);
+    await until(() => host.poll?.counts.join() === '1,0,0,1', 'changed vote');
+    [...(ada.room.transport as LoopbackTransport).links][0]!.close('dropped');
+    await until(() => ada.state === 'reconnecting', 'dropped');
+    await until(() => ada.state === 'open', 'back', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([...host.poll!.counts]).toEqual([1, 0, 0, 1]);
+    expect(host.poll!.respondents).toBe(2);
+    expect([...ada.poll!.counts]).toEqual([1, 0, 0, 1]);
+  });
+
+  it("restores a vote the teacher's page lost in a reload: the student's page sends it again", async () => {
+    const network = new LoopbackNetwork();
+    const storage = new MemoryStorage();
+    const first = teacher(network, storage, 'host');
+    const ada = await student(network, 'Ada');
+    first.openPoll({ question: 'Ready?', kind: 'yes-no' });
+    await until(() => ada.poll !== undefined, 'poll');
+    const saved = storage.map.get('beckon:classroom:lesson')!;
+    ada.vote([1]);
+    await until(() => first.poll?.respondents === 1 && ada.ballot?.choices[0] === 1, 'vote and receipt');
+    // Acknowledged too, so the room's own redelivery has nothing left to send: only the classroom can restore it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The reload comes before the save of the vote reached storage.
+    storage.map.set('beckon:classroom:lesson', saved);
+    await (first.room as HostRoom).close();
+    first.dispose();
+    const second = teacher(network, storage, 'host');
+    expect(second.poll?.respondents).toBe(0);
+    await until(() => second.poll?.respondents === 1, 'vote restored', 8000);
+    expect([...second.poll!.counts]).toEqual([0, 1]);
+    // Back once, logged once: the roster knows Ada from before the reload.
+    expect(second.data!.log.filter((e) => e.verb === 'joined').map((e) => e.actorName)).toEqual(['Ada']);
   });
 });

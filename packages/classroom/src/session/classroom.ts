@@ -1,6 +1,20 @@
 import { Emitter, randomId } from '@beckon/core';
-import type { ConnectionState, HostRoom, MemberRoom, MessageMeta, MessageType, Participant } from '@beckon/core';
-import { BallotReceipt, ChatHistory, ChatPosted, HandQueue, messageTypes, PollState, React, Reaction, SendChat, SetHand, Vote } from '../gen/classroom.ts';
+import type { BeckonError, ConnectionState, HostRoom, MemberRoom, MessageMeta, MessageType, Participant } from '@beckon/core';
+import {
+  ActionRefused,
+  BallotReceipt,
+  ChatHistory,
+  ChatPosted,
+  HandQueue,
+  messageTypes,
+  PollState,
+  PollStatus,
+  React,
+  Reaction,
+  SendChat,
+  SetHand,
+  Vote,
+} from '../gen/classroom.ts';
 import type { ChatMessage } from '../gen/classroom.ts';
 import {
   ballotReceipt,
@@ -9,13 +23,13 @@ import {
   clearCalledOn,
   closePoll,
   currentPoll,
-  emptyClassroom,
   expirePoll,
   handQueue,
   isReactionEmoji,
   logPresence,
   lowerAllHands,
   lowerHand,
+  notePresence,
   openPoll,
   pollState,
   postChat,
@@ -48,15 +62,29 @@ export interface ClassroomEvents {
   chat: ChatMessage;
   /** A command this participant gave was refused (by the host's rules, or because the room is not connected). */
   refused: { readonly command: string; readonly reason: string };
+  /** Teacher: the room refused a member's message (a forged teacher action, a flood, an oversized message). */
+  blocked: BlockedMessage;
+}
+
+/** A member's message the room refused, as the teacher sees it. */
+export interface BlockedMessage {
+  readonly participantId: string;
+  readonly name: string;
+  /** `policy-violation`, `rate-limited`, `oversized`, … */
+  readonly code: string;
+  readonly message: string;
+  readonly at: number;
 }
 
 export type ChangeKind = 'state' | 'participants' | 'hands' | 'poll' | 'ballot' | 'chat' | 'reactions';
 
 export interface ClassroomOptions {
-  /** Teacher only: where the classroom state survives a reload of the teacher's page (sessionStorage in a tab). */
+  /** Teacher only: where the classroom state survives a reload of the teacher's page (`openIdbStorage()` in a browser). */
   readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /** Storage key; default `beckon:classroom:<room name>`. */
   readonly storageKey?: string;
+  /** Teacher only: stored state older than this is not resumed (a new class starts). Default 12 hours. */
+  readonly resumeWithinMs?: number;
   readonly reactionTtlMs?: number;
   /** Clock for the host's timestamps; tests pass a fake. */
   readonly now?: () => number;
@@ -81,6 +109,8 @@ export class Classroom {
   /** Public chat, plus private messages this participant may see. */
   chat: ChatMessage[] = [];
   reactions: ShownReaction[] = [];
+  /** Teacher: the members' messages the room refused, most recent last (at most 50). */
+  blocked: BlockedMessage[] = [];
   readonly #data: ClassroomData | undefined;
   readonly #options: ClassroomOptions;
   readonly #now: () => number;
@@ -103,17 +133,21 @@ export class Classroom {
     );
     if (room.isHost) {
       const host = room;
-      this.#data = restoreClassroom(options.storage?.getItem(this.#storageKey) ?? null);
+      this.#data = restoreClassroom(options.storage?.getItem(this.#storageKey) ?? null, this.#now(), options.resumeWithinMs ?? 12 * 3600_000);
+      // The sender is the id the host stamped on the frame: a member cannot raise or lower anyone's hand but its own.
       on(SetHand, (action, meta) => this.#fromMember('hand', meta, (data, who, now) => (action.raised ? raiseHand(data, who.id, who.name, now) : lowerHand(data, who.id, now))));
       on(Vote, (action, meta) => this.#fromMember('vote', meta, (data, who, now) => vote(data, who.id, who.name, action, now)));
       on(SendChat, (action, meta) => {
         const who = this.#who(meta.from);
-        this.#postChat(who, action.text, action.private);
+        const posted = postChat(this.#data!, who, action.text, action.private, this.#now());
+        if ('id' in posted) this.#chatPosted(posted, who);
+        else this.#tell(who.id, 'chat', posted.reason);
       });
       on(React, (action, meta) => this.#react(this.#who(meta.from), action.emoji));
       this.#unsubscribe.push(
-        host.on('join', ({ participant, rejoined }) => {
-          if (!rejoined) logPresence(this.#data!, 'joined', participant, this.#now());
+        host.on('join', ({ participant }) => {
+          // The roster, not the room's `rejoined`, decides: after the teacher's reload everyone is new to the room.
+          if (notePresence(this.#data!, participant, this.#now())) logPresence(this.#data!, 'joined', participant, this.#now());
           // A rejoining student gets its own ballot back (ballots are never broadcast).
           const poll = currentPoll(this.#data!);
           if (poll?.ballots[participant.id]) host.send(BallotReceipt, ballotReceipt(poll, participant.id), { to: participant.id });
@@ -123,6 +157,7 @@ export class Classroom {
           if (reason === 'left') logPresence(this.#data!, 'left', participant, this.#now());
           this.#save();
         }),
+        host.on('error', (error) => this.#blockedFrom(error)),
       );
       this.#publish('hands', 'poll', 'chat');
       this.#armPollTimer();
@@ -140,6 +175,22 @@ export class Classroom {
         this.ballot = receipt;
         this.events.emit('change', 'ballot');
       });
+      on(ActionRefused, ({ action, reason }) => this.#refuse(action, reason));
+      const member = room as MemberRoom;
+      let wasAway = false;
+      this.#unsubscribe.push(
+        member.on('state', (next) => {
+          if (next === 'reconnecting') wasAway = true;
+          if (next !== 'open' || !wasAway) return;
+          wasAway = false;
+          // Back after a drop or the teacher's reload: the retained state is replayed right after 'open'.
+          setTimeout(() => this.#confirmBallot(), 0);
+        }),
+        member.on('error', (error) => {
+          if (error.code === 'rate-limited') this.#refuse('send', 'You are sending too fast: wait a moment, then try again.');
+          else if (error.code === 'policy-violation' || error.code === 'oversized') this.#refuse('send', error.message);
+        }),
+      );
       on(ChatHistory, (history) => {
         const mine = this.chat.filter((message) => message.private);
         this.chat = mergeChat(history.messages, mine);
@@ -210,7 +261,13 @@ export class Classroom {
   }
 
   sendChat(text: string, options: { private?: boolean } = {}): boolean {
-    if (this.#data) return this.#postChat({ id: this.selfId, name: this.#selfName }, text, false);
+    if (this.#data) {
+      const who = { id: this.selfId, name: this.#selfName };
+      const posted = postChat(this.#data, who, text, false, this.#now());
+      if (!('id' in posted)) return this.#refuse('chat', posted.reason);
+      this.#chatPosted(posted, who);
+      return true;
+    }
     return this.#send('chat', () => this.#member.send(SendChat, { text, private: options.private === true }));
   }
 
@@ -324,8 +381,12 @@ export class Classroom {
   #fromMember(command: 'hand' | 'vote', meta: MessageMeta, apply: (data: ClassroomData, who: { id: string; name: string }, now: number) => Outcome): void {
     const who = this.#who(meta.from);
     const outcome = apply(this.#data!, who, this.#now());
-    if (!outcome.ok) return;
-    this.#afterChange(command);
+    if (!outcome.ok) {
+      // Raising a raised hand is no news; anything else the member is told.
+      if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') this.#tell(who.id, command, outcome.reason);
+      return;
+    }
+    if (!outcome.unchanged) this.#afterChange(command);
     if (command === 'vote') {
       const poll = currentPoll(this.#data!);
       if (poll) this.#host.send(BallotReceipt, ballotReceipt(poll, who.id), { to: who.id });
@@ -366,9 +427,40 @@ export class Classroom {
     this.#save();
   }
 
-  #postChat(who: { id: string; name: string }, text: string, isPrivate: boolean): boolean {
-    const message = postChat(this.#data!, who, text, isPrivate, this.#now());
-    if (!('id' in message)) return this.#refuse('chat', message.reason);
+  /** Teacher: tells a member why its action was not applied. */
+  #tell(participantId: string, action: string, reason: string): void {
+    try {
+      this.#host.send(ActionRefused, { action, reason }, { to: participantId });
+    } catch {
+      // The member is gone; nothing to tell.
+    }
+  }
+
+  /** Teacher: keeps and announces a member's message the room refused. */
+  #blockedFrom(error: BeckonError): void {
+    if (!['policy-violation', 'rate-limited', 'oversized', 'unknown-type', 'malformed-frame'].includes(error.code)) return;
+    const participantId = error.peer ?? '';
+    const participant = this.room.participant(participantId);
+    if (!participant || participant.role === 'host') return;
+    const blocked: BlockedMessage = { participantId, name: participant.name, code: error.code, message: error.message, at: this.#now() };
+    this.blocked = [...this.blocked.slice(-49), blocked];
+    this.events.emit('blocked', blocked);
+  }
+
+  /**
+   * Student, back after a drop or the teacher's reload: the ballot this page last sent or was confirmed goes again.
+   * Votes replace the sender's ballot, so a copy the host already has changes nothing, and one it lost is restored.
+   */
+  #confirmBallot(): void {
+    const ballot = this.ballot;
+    const poll = this.poll;
+    if (!ballot || !poll || ballot.pollId !== poll.id || poll.status !== PollStatus.OPEN) return;
+    if (ballot.choices.length === 0 && ballot.text === '') return;
+    this.#send('vote', () => this.#member.send(Vote, { pollId: ballot.pollId, choices: [...ballot.choices], text: ballot.text }));
+  }
+
+  #chatPosted(message: ChatMessage, who: { id: string; name: string }): void {
+    const isPrivate = message.private;
     if (isPrivate) this.#host.send(ChatPosted, { message }, { to: who.id });
     else {
       this.#host.send(ChatPosted, { message });
@@ -378,7 +470,6 @@ export class Classroom {
     this.events.emit('chat', message);
     this.events.emit('change', 'chat');
     this.#save();
-    return true;
   }
 
   #react(who: { id: string; name: string }, emoji: string): void {
@@ -426,6 +517,7 @@ export class Classroom {
 
   #save(): void {
     try {
+      this.#data!.savedAt = this.#now();
       this.#options.storage?.setItem(this.#storageKey, JSON.stringify(this.#data));
     } catch {
       // Storage full or unavailable: the class goes on; only a teacher reload would lose state.

@@ -9,6 +9,7 @@ import {
   handQueue,
   lowerAllHands,
   lowerHand,
+  notePresence,
   openPoll,
   pollState,
   postChat,
@@ -144,5 +145,27 @@ describe('chat', () => {
     postChat(data, { id: 'b', name: 'Bo' }, 'I am lost', true, 2);
     expect(postChat(data, { id: 'b', name: 'Bo' }, '   ', false, 3)).toEqual({ ok: false, reason: 'empty message' });
     expect(chatHistory(data).map((m) => m.text)).toEqual(['hi there']);
+  });
+});
+
+describe('durability', () => {
+  it('resumes a stored class within its keep time, with its roster, and starts afresh after it', () => {
+    const data = emptyClassroom();
+    expect(notePresence(data, { id: 'a', name: 'Al' }, 10)).toBe(true);
+    expect(notePresence(data, { id: 'a', name: 'Al B' }, 20)).toBe(false);
+    data.savedAt = 1_000;
+    const json = JSON.stringify(data);
+    const resumed = restoreClassroom(json, 1_000 + 3600_000, 12 * 3600_000);
+    expect(resumed.roster).toEqual({ a: { name: 'Al B', firstJoinedAt: 10, lastSeenAt: 20 } });
+    expect(restoreClassroom(json, 1_000 + 13 * 3600_000, 12 * 3600_000)).toEqual(emptyClassroom());
+  });
+
+  it('takes a ballot sent again as no change, so a re-sent vote is neither counted twice nor broadcast again', () => {
+    const data = emptyClassroom();
+    openPoll(data, { question: 'Q?', kind: 'letters' }, 'p', 0);
+    expect(vote(data, 'a', 'Al', { pollId: 'p', choices: [2], text: '' }, 1)).toEqual({ ok: true });
+    expect(vote(data, 'a', 'Al', { pollId: 'p', choices: [2], text: '' }, 2)).toEqual({ ok: true, unchanged: true });
+    expect(tally(poll(data))).toEqual({ counts: [0, 0, 1, 0], respondents: 1 });
+    expect(poll(data).ballots['a']!.at).toBe(1);
   });
 });

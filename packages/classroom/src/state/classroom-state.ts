@@ -15,6 +15,16 @@ export interface ClassroomData {
   /** What happened, for the xAPI export. */
   log: LogEntry[];
   seq: number;
+  /** Everyone who has been in the class (the participants known), so a teacher reload still knows who came back. */
+  roster: Record<string, RosterEntry>;
+  /** Host clock of the last save: a stored class older than its keep time is not resumed. */
+  savedAt: number;
+}
+
+export interface RosterEntry {
+  name: string;
+  firstJoinedAt: number;
+  lastSeenAt: number;
 }
 
 export interface HandRecord {
@@ -75,7 +85,8 @@ export interface PollSpec {
 }
 
 export type Rejection = { readonly ok: false; readonly reason: string };
-export type Outcome = { readonly ok: true } | Rejection;
+/** `unchanged`: accepted, but the state is as it was (a ballot sent again after a reconnect), so nothing to broadcast. */
+export type Outcome = { readonly ok: true; readonly unchanged?: boolean } | Rejection;
 
 export const reactionEmojis = ['👍', '👏', '😂', '😮', '❤️', '🤔', '🐢', '🐇'] as const;
 export const maxChatLength = 1000;
@@ -105,7 +116,7 @@ export function kindName(kind: PollKind): PollKindName {
 }
 
 export function emptyClassroom(): ClassroomData {
-  return { hands: [], calledOn: null, polls: [], chat: [], log: [], seq: 0 };
+  return { hands: [], calledOn: null, polls: [], chat: [], log: [], seq: 0, roster: {}, savedAt: 0 };
 }
 
 /** Text from a person: no control or direction-override characters, trimmed, bounded. Rendering it as text is the UI's job. */
@@ -115,6 +126,7 @@ export function cleanText(text: string, max: number): string {
 }
 
 const ok: Outcome = { ok: true };
+const unchanged: Outcome = { ok: true, unchanged: true };
 const reject = (reason: string): Rejection => ({ ok: false, reason });
 
 /** The open (or last) poll. */
@@ -212,6 +224,7 @@ export function vote(data: ClassroomData, participantId: string, name: string, b
   if (poll.closesAt > 0 && now >= poll.closesAt) return reject('time is up');
   if (poll.kind === 'free-text') {
     const text = cleanText(ballot.text, maxFreeTextLength);
+    if (poll.ballots[participantId]?.text === text) return unchanged;
     if (text === '') {
       delete poll.ballots[participantId];
       return ok;
@@ -222,6 +235,8 @@ export function vote(data: ClassroomData, participantId: string, name: string, b
   const choices = [...new Set(ballot.choices)].sort((a, b) => a - b);
   if (choices.some((choice) => !Number.isInteger(choice) || choice < 0 || choice >= poll.options.length)) return reject('no such option');
   if (!poll.multiple && choices.length > 1) return reject('one answer only');
+  const before = poll.ballots[participantId];
+  if ((before?.choices.join() ?? '') === choices.join()) return unchanged;
   if (choices.length === 0) {
     delete poll.ballots[participantId];
     return ok;
@@ -277,6 +292,18 @@ export function isReactionEmoji(emoji: string): boolean {
   return (reactionEmojis as readonly string[]).includes(emoji);
 }
 
+/** Records that a participant is here; true when the class has not seen them before (not a rejoin, nor a return after a teacher reload). */
+export function notePresence(data: ClassroomData, who: { id: string; name: string }, now: number): boolean {
+  const known = data.roster[who.id];
+  if (known) {
+    known.name = who.name;
+    known.lastSeenAt = now;
+    return false;
+  }
+  data.roster[who.id] = { name: who.name, firstJoinedAt: now, lastSeenAt: now };
+  return true;
+}
+
 export function logPresence(data: ClassroomData, verb: 'joined' | 'left', who: { id: string; name: string }, now: number): void {
   data.log.push({ verb, at: now, actorId: who.id, actorName: who.name, detail: '' });
 }
@@ -324,13 +351,19 @@ export function chatHistory(data: ClassroomData): ChatMessage[] {
   return data.chat.filter((message) => !message.private).slice(-historySent);
 }
 
-/** Parses stored state, or returns an empty classroom if it is missing or not ours. */
-export function restoreClassroom(json: string | null): ClassroomData {
+/**
+ * Parses stored state, or returns an empty classroom if it is missing, not ours, or (with `maxAgeMs`) saved longer
+ * ago than that: yesterday's class is not resumed as today's.
+ */
+export function restoreClassroom(json: string | null, now = Date.now(), maxAgeMs = Number.POSITIVE_INFINITY): ClassroomData {
   if (json === null) return emptyClassroom();
   try {
     const data = JSON.parse(json) as Partial<ClassroomData>;
     if (!Array.isArray(data.hands) || !Array.isArray(data.polls) || !Array.isArray(data.chat) || !Array.isArray(data.log)) return emptyClassroom();
-    return { hands: data.hands, calledOn: data.calledOn ?? null, polls: data.polls, chat: data.chat, log: data.log, seq: Number(data.seq) || 0 };
+    const savedAt = Number(data.savedAt) || 0;
+    if (savedAt > 0 && now - savedAt > maxAgeMs) return emptyClassroom();
+    const roster = typeof data.roster === 'object' && data.roster !== null ? data.roster : {};
+    return { hands: data.hands, calledOn: data.calledOn ?? null, polls: data.polls, chat: data.chat, log: data.log, seq: Number(data.seq) || 0, roster, savedAt };
   } catch {
     return emptyClassroom();
   }

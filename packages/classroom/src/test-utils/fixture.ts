@@ -41,6 +41,7 @@ export function stage(): Stage {
   document.body.append(container);
   const hostPeer = `host-${++stageCount}`;
   const rooms: BeckonRoom[] = [];
+  let invite = '';
   let peers = 0;
   return {
     network,
@@ -48,7 +49,8 @@ export function stage(): Stage {
     async room(inner, as) {
       const room = document.createElement('beckon-room');
       room.mode = 'teacher' in as ? 'host' : 'join';
-      room.hostId = 'teacher' in as ? '' : hostPeer;
+      // Students join with the teacher's invite (the keys), as from the link.
+      room.invite = 'teacher' in as ? '' : invite;
       room.roomName = `test-${stageCount}`;
       room.storage = new MemoryStorage();
       room.transportFactory = async (id) => network.transport(id ?? `peer-${stageCount}-${++peers}`);
@@ -61,6 +63,7 @@ export function stage(): Stage {
       await room.updateComplete;
       if ('student' in as) await room.join(as.student);
       await until(() => room.state === 'open', 'room open');
+      if ('teacher' in as) invite = new URLSearchParams(new URL(room.inviteLink).hash.slice(1)).get('join') ?? '';
       return room;
     },
     async cleanup() {

@@ -54,4 +54,31 @@ describe('<beckon-raise-hand> and <beckon-hand-queue>', () => {
     await until(() => adaButton.getAttribute('aria-pressed') === 'false', 'Ada lowered');
     expect(teacher.querySelector('beckon-hand-queue') && shadow(queue).querySelector('.empty')?.textContent).toBe('No hands raised.');
   });
+
+  it('shows a long name whole in a narrow sidebar: the buttons move below it instead of cutting it off', async () => {
+    current = stage();
+    current.container.style.width = '320px';
+    const teacher = await current.room('<beckon-hand-queue></beckon-hand-queue>', { teacher: true });
+    const long = await current.room('<beckon-raise-hand></beckon-raise-hand>', { student: 'Maximiliana Oyelaran-Whitfield' });
+    const short = await current.room('<beckon-raise-hand></beckon-raise-hand>', { student: 'Bo' });
+    long.classroom!.setHand(true);
+    await until(() => teacher.classroom!.hands.hands.length === 1, 'long first');
+    short.classroom!.setHand(true);
+    const queue = shadow(teacher.querySelector('beckon-hand-queue'));
+    await until(() => queue.querySelectorAll('li').length === 2, 'two hands');
+    for (const item of queue.querySelectorAll('li')) {
+      const name = item.querySelector<HTMLElement>('.name')!;
+      const actions = item.querySelector<HTMLElement>('.actions')!.getBoundingClientRect();
+      const box = item.getBoundingClientRect();
+      expect(name.scrollWidth).toBeLessThanOrEqual(name.clientWidth);
+      expect(name.getBoundingClientRect().right).toBeLessThanOrEqual(box.right);
+      // No overlap: the buttons are beside the name only when both fit, else on the line below.
+      const who = name.getBoundingClientRect();
+      expect(actions.left >= who.right || actions.top >= who.bottom).toBe(true);
+    }
+    const [first, second] = [...queue.querySelectorAll('li')];
+    expect(first!.querySelector('.who')!.textContent).toBe('Maximiliana Oyelaran-Whitfield');
+    // The short name keeps its buttons on its own line: one row.
+    expect(second!.querySelector<HTMLElement>('.actions')!.getBoundingClientRect().top).toBeLessThan(second!.querySelector<HTMLElement>('.name')!.getBoundingClientRect().bottom);
+  });
 });

@@ -29,12 +29,21 @@ export class BeckonHandQueue extends LitElement {
         gap: 0.4rem;
       }
       li {
+        /* A long name pushes the buttons onto a line of their own rather than being cut off beside them. */
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 0.65rem;
+        gap: 0.4rem 0.65rem;
         padding: 0.45rem 0.55rem;
         border-radius: 10px;
         background: var(--_surface-muted);
+      }
+      .person {
+        flex: 1 1 auto;
+        display: flex;
+        align-items: center;
+        gap: 0.65rem;
+        min-width: 0;
       }
       .pos {
         width: 1.4rem;
@@ -44,12 +53,10 @@ export class BeckonHandQueue extends LitElement {
         font-variant-numeric: tabular-nums;
       }
       .name {
-        flex: 1;
+        flex: 1 1 auto;
         min-width: 0;
         font-weight: 600;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
+        overflow-wrap: anywhere;
       }
       .since {
         display: block;
@@ -60,6 +67,7 @@ export class BeckonHandQueue extends LitElement {
       .actions {
         display: flex;
         gap: 0.3rem;
+        margin-left: auto;
       }
       .actions button {
         padding: 0.3rem 0.6rem;
@@ -77,6 +85,10 @@ export class BeckonHandQueue extends LitElement {
       }
       .speaking strong {
         flex: 1;
+      }
+      .speaking button {
+        padding: 0.3rem 0.6rem;
+        font-size: 0.85rem;
       }
       .count {
         font-variant-numeric: tabular-nums;
@@ -141,9 +153,11 @@ export class BeckonHandQueue extends LitElement {
               hands,
               (hand) => hand.participantId,
               (hand, i) => html`<li part="item" data-participant=${hand.participantId}>
-                <span class="pos">${i + 1}</span>
-                <span class="avatar" style="background:${colorFor(hand.participantId)}" aria-hidden="true">${initials(hand.name)}</span>
-                <span class="name"><span class="who">${hand.name}</span><span class="since">${waited(hand.raisedAt)}</span></span>
+                <span class="person">
+                  <span class="pos">${i + 1}</span>
+                  <span class="avatar" style="background:${colorFor(hand.participantId)}" aria-hidden="true">${initials(hand.name)}</span>
+                  <span class="name"><span class="who">${hand.name}</span><span class="since">${waited(hand.raisedAt)}</span></span>
+                </span>
                 ${teacher
                   ? html`<span class="actions">
                       <button class="primary" aria-label=${`Call on ${hand.name}`} @click=${() => this.#act('call-on', hand.participantId)}>Call on</button>

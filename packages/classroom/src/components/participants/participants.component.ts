@@ -34,9 +34,8 @@ export class BeckonParticipants extends LitElement {
       .name {
         flex: 1;
         min-width: 0;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
+        /* Whole names, wrapped if need be: a cut-off name is someone the teacher cannot identify. */
+        overflow-wrap: anywhere;
         font-weight: 600;
       }
       .you {
@@ -44,6 +43,7 @@ export class BeckonParticipants extends LitElement {
         font-weight: 400;
       }
       .role {
+        flex: none;
         font-size: 0.72rem;
         font-weight: 700;
         padding: 0.1rem 0.45rem;
@@ -52,6 +52,7 @@ export class BeckonParticipants extends LitElement {
         color: var(--_accent);
       }
       .flags {
+        flex: none;
         display: flex;
         gap: 0.3rem;
         font-size: 0.95rem;

@@ -1,8 +1,23 @@
-import { hostRoom, isBeckonError, joinRoom, loadIdentity, randomId } from '@beckon/core';
-import type { ConnectionState, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
+import {
+  createHostCredentials,
+  exportHostCredentials,
+  formatInvite,
+  hostRoom,
+  importHostCredentials,
+  isBeckonError,
+  joinRoom,
+  loadIdentity,
+  randomId,
+  trustAvailable,
+} from '@beckon/core';
+import type { ConnectionState, HostCredentials, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
 import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { openIdbStorage } from '../../persistence/idb-storage.ts';
 import { Classroom, classroomTypes } from '../../session/classroom.ts';
+import type { BlockedMessage } from '../../session/classroom.ts';
+import { describeBlocked, describeJoinError, readTicket } from './invite.ts';
+import type { Ticket } from './invite.ts';
 import { BeckonConnectionChangeEvent, BeckonErrorEvent, BeckonParticipantsChangeEvent, BeckonReadyEvent } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { styles } from './room.styles.ts';
@@ -11,11 +26,15 @@ import { styles } from './room.styles.ts';
 export type TransportFactory = (id?: string) => Promise<Transport>;
 
 const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
+type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /**
  * Hosts or joins a classroom. The teacher opens the page plainly and hosts; students open the invite link
- * (`#join=<teacher's id>`), enter their name and join. Widgets inside it (or pointing at it with `room="<id>"`)
- * use its connection.
+ * (`#join=<invite>`: the teacher's id, the room secret and the teacher's public key, in the fragment so no server
+ * sees it), enter their name and join. Only holders of the invite get in, and a peer that takes the teacher's id
+ * cannot pass for the teacher. The teacher's keys, id and classroom state are kept in IndexedDB, so a reload (or a
+ * reopened tab) resumes the class with the same link, and students reconnect by themselves.
+ * Widgets inside it (or pointing at it with `room="<id>"`) use its connection.
  *
  * @summary The classroom connection: hosts on the teacher's page, joins on students' pages.
  * @tag beckon-room
@@ -29,6 +48,7 @@ const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
  * @csspart status - The connection state pill.
  * @csspart invite - The invite link and its copy button (teacher).
  * @csspart join-form - The name form students fill in to join.
+ * @csspart blocked - Teacher: the notice of members' messages the room refused (forged teacher actions, floods).
  * @cssproperty --beckon-accent - Accent colour of every Beckon element.
  * @cssproperty --beckon-surface - Background of cards.
  * @cssproperty --beckon-text - Text colour.
@@ -45,22 +65,33 @@ export class BeckonRoom extends LitElement {
   @property({ attribute: 'teacher-name' }) teacherName = 'Teacher';
   /** Where the signalling server is mounted on the page's origin. */
   @property({ attribute: 'signalling-path' }) signallingPath = '/peerjs';
-  /** The teacher's peer id to join (default: from the `#join=` link). */
+  /** The teacher's peer id to join, for rooms without keys (default: from the `#join=` link). */
   @property({ attribute: 'host-id' }) hostId = '';
+  /** The invite to join with (`formatInvite`), instead of the `#join=` link. Property only: it is a secret. */
+  invite = '';
+  /** Teacher: a stored class is resumed if the page comes back within this many hours; after that a new class starts. */
+  @property({ type: Number, attribute: 'resume-hours' }) resumeHours = 12;
   /** Hide the built-in bar (state, invite link); the page shows them itself from the properties. */
   @property({ type: Boolean, reflect: true, attribute: 'hide-bar' }) hideBar = false;
   /** Makes the transport. Property only; defaults to PeerJS on the page's own origin. */
   transportFactory: TransportFactory | undefined;
-  /** Where names, identities and the teacher's state survive reloads. Property only. */
-  storage: Storage | undefined;
+  /**
+   * Where names, identities, the teacher's keys and state survive reloads. Property only. Default: IndexedDB for
+   * the teacher (falling back to sessionStorage), sessionStorage for students (one identity per tab).
+   */
+  storage: KeyValueStore | undefined;
 
   @state() private connection: ConnectionState = 'idle';
   @state() private error = '';
   @state() private pendingName = '';
   @state() private joining = false;
   @state() private copied = false;
+  @state() private blocked: { readonly last: BlockedMessage; readonly count: number } | undefined;
   #classroom: Classroom | undefined;
   #room: HostRoom | MemberRoom | undefined;
+  #credentials: HostCredentials | undefined;
+  #teacherStore: KeyValueStore | undefined;
+  #releaseLock: (() => void) | undefined;
   #started = false;
 
   /** The classroom API (undefined until connected). */
@@ -85,8 +116,13 @@ export class BeckonRoom extends LitElement {
     const room = this.#room;
     if (!room?.isHost) return '';
     const url = new URL(location.href);
-    url.hash = `join=${encodeURIComponent(this.#hostPeerId())}`;
+    url.hash = `join=${this.#credentials ? formatInvite(this.#credentials.invite) : encodeURIComponent(room.transport.localId)}`;
     return url.toString();
+  }
+
+  /** Whether the invite carries the room's keys (false where WebCrypto is unavailable: plain http off localhost). */
+  get keyed(): boolean {
+    return this.#credentials !== undefined;
   }
 
   override connectedCallback(): void {
@@ -109,25 +145,42 @@ export class BeckonRoom extends LitElement {
     this.#classroom = undefined;
     if (room?.isHost) await room.close();
     else await room?.leave();
+    this.#releaseLock?.();
+    this.#releaseLock = undefined;
   }
 
   /** Joins with this name (what the built-in form does). */
   async join(name: string): Promise<void> {
     const clean = name.trim().slice(0, 64);
-    if (clean === '' || this.joining) return;
+    const ticket = this.#ticket();
+    if (clean === '' || this.joining || !ticket || 'error' in ticket) return;
     this.joining = true;
     this.error = '';
+    const { host, invite } = ticket;
     try {
-      const hostId = this.#joinTarget()!;
       const transport = await this.#transport();
       const room = await joinRoom(
-        { transport, hostId, name: clean, identity: loadIdentity(this.#storage, hostId), types: classroomTypes, joinTimeoutMs: 15_000 },
+        {
+          transport,
+          hostId: host,
+          name: clean,
+          identity: loadIdentity(this.#studentStore, host),
+          types: classroomTypes,
+          joinTimeoutMs: 15_000,
+          ...(invite ? { invite } : {}),
+        },
         (r) => this.#use(r),
       );
-      this.#storage.setItem(this.#key(`name:${hostId}`), clean);
+      this.#studentStore.setItem(this.#key(`name:${host}`), clean);
       this.#announce(room);
     } catch (error) {
-      this.#fail(`Could not join the class: ${describe(error)}`);
+      // Back to the form, with the reason; the failed room gives its transport (and its signalling id) back.
+      const failed = this.#room;
+      this.#classroom?.dispose();
+      this.#classroom = undefined;
+      this.#room = undefined;
+      if (failed && !failed.isHost) void failed.leave().catch(() => {});
+      this.#fail(describeJoinError(error));
     } finally {
       this.joining = false;
     }
@@ -135,31 +188,91 @@ export class BeckonRoom extends LitElement {
 
   #role(): 'host' | 'join' {
     if (this.mode !== 'auto') return this.mode;
-    return this.#joinTarget() === undefined ? 'host' : 'join';
+    return this.#ticket() === undefined ? 'host' : 'join';
   }
 
-  #joinTarget(): string | undefined {
-    const id = this.hostId || new URLSearchParams(location.hash.replace(/^#/, '')).get('join') || '';
-    return idPattern.test(id) ? id : undefined;
+  /** Where to join: the `invite` property, `host-id`, or the `#join=` link; undefined when there is none. */
+  #ticket(): Ticket | undefined {
+    if (this.invite) return readTicket(this.invite);
+    if (this.hostId) return readTicket(this.hostId);
+    const value = new URLSearchParams(location.hash.replace(/^#/, '')).get('join');
+    return value === null ? undefined : readTicket(value);
   }
 
-  get #storage(): Storage {
+  get #studentStore(): KeyValueStore {
     return this.storage ?? sessionStorage;
+  }
+
+  /** The teacher's store: IndexedDB, so the class outlives the tab; sessionStorage where IndexedDB is unavailable. */
+  async #openTeacherStore(): Promise<KeyValueStore> {
+    if (this.storage) return this.storage;
+    try {
+      return await openIdbStorage();
+    } catch {
+      return sessionStorage;
+    }
+  }
+
+  /**
+   * One tab per class: the stored state and the teacher's id are shared by the browser's tabs, and two tabs hosting
+   * the same room would fight over its id. Held until `close()` or the tab goes away.
+   */
+  async #claimClass(): Promise<boolean> {
+    const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+    if (this.storage || !locks) return true;
+    return new Promise<boolean>((claimed) => {
+      void locks.request(this.#key('host'), { ifAvailable: true }, (lock) => {
+        claimed(lock !== null);
+        if (lock === null) return undefined;
+        return new Promise<void>((release) => (this.#releaseLock = release));
+      });
+    });
   }
 
   #key(suffix: string): string {
     return `beckon:classroom:${this.roomName}:${suffix}`;
   }
 
-  /** The teacher's PeerJS id: kept for the tab's life, so a reload keeps the invite link valid. */
-  #hostPeerId(): string {
+  /** The teacher's PeerJS id: kept with the class, so a reload keeps the invite link valid. */
+  #hostPeerId(store: KeyValueStore): string {
     const key = this.#key('host-peer');
-    let id = this.#storage.getItem(key);
+    let id = store.getItem(key);
     if (!id || !idPattern.test(id)) {
       id = `class-${randomId(10)}`;
-      this.#storage.setItem(key, id);
+      store.setItem(key, id);
     }
     return id;
+  }
+
+  /** The room's keys: the stored ones after a reload (same invite link), else new ones. None without WebCrypto. */
+  async #hostCredentials(store: KeyValueStore, peerId: string): Promise<HostCredentials | undefined> {
+    if (!trustAvailable()) return undefined;
+    const key = this.#key('credentials');
+    const stored = store.getItem(key);
+    if (stored) {
+      try {
+        const credentials = await importHostCredentials(stored);
+        if (credentials.invite.host === peerId) return credentials;
+      } catch {
+        // Unreadable: replaced below (links made with the old keys stop working).
+      }
+    }
+    const credentials = await createHostCredentials(peerId);
+    store.setItem(key, await exportHostCredentials(credentials));
+    return credentials;
+  }
+
+  /** A class saved longer ago than `resume-hours` is over: the next one gets a new id, new keys and a new link. */
+  #forgetStaleClass(store: KeyValueStore): void {
+    const saved = store.getItem(this.#key('state'));
+    let savedAt = 0;
+    try {
+      savedAt = Number((JSON.parse(saved ?? '{}') as { savedAt?: unknown }).savedAt) || 0;
+    } catch {
+      // Unreadable state: the Classroom starts empty anyway.
+    }
+    if (saved === null || (savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000)) return;
+    for (const part of ['state', 'host-peer', 'credentials', 'teacher-id']) store.removeItem(this.#key(part));
   }
 
   async #transport(id?: string): Promise<Transport> {
@@ -172,20 +285,36 @@ export class BeckonRoom extends LitElement {
 
   async #start(): Promise<void> {
     if (this.#role() === 'join') {
-      const hostId = this.#joinTarget();
-      if (hostId === undefined) return this.#fail('This invite link is not valid.');
+      const ticket = this.#ticket();
+      if (ticket === undefined) return this.#fail('This invite link is not valid.');
+      if ('error' in ticket) return this.#fail(ticket.error);
       // A reload rejoins at once under the name given before.
-      const name = this.#storage.getItem(this.#key(`name:${hostId}`));
+      const name = this.#studentStore.getItem(this.#key(`name:${ticket.host}`));
       if (name) await this.join(name);
       return;
     }
     this.connection = 'connecting';
     try {
-      const transport = await this.#registerHost();
+      const store = await this.#openTeacherStore();
+      if (!(await this.#claimClass())) {
+        return this.#fail('This class is already open in another tab or window of this browser. Switch to that tab, or close it and reload this one.');
+      }
+      this.#forgetStaleClass(store);
+      this.#teacherStore = store;
+      const transport = await this.#registerHost(this.#hostPeerId(store));
+      // Keyed to the id the transport registered, which the invite names and members check the proofs against.
+      this.#credentials = await this.#hostCredentials(store, transport.localId);
       const participantKey = this.#key('teacher-id');
-      const participantId = this.#storage.getItem(participantKey) ?? randomId(10);
-      this.#storage.setItem(participantKey, participantId);
-      const room = hostRoom({ transport, types: classroomTypes, name: this.teacherName, room: this.roomName, participantId });
+      const participantId = store.getItem(participantKey) ?? randomId(10);
+      store.setItem(participantKey, participantId);
+      const room = hostRoom({
+        transport,
+        types: classroomTypes,
+        name: this.teacherName,
+        room: this.roomName,
+        participantId,
+        ...(this.#credentials ? { credentials: this.#credentials } : {}),
+      });
       this.#use(room);
       this.#announce(room);
     } catch (error) {
@@ -194,8 +323,7 @@ export class BeckonRoom extends LitElement {
   }
 
   /** Registers the teacher's id; after a reload the server may still hold the old registration for a moment. */
-  async #registerHost(): Promise<Transport> {
-    const id = this.#hostPeerId();
+  async #registerHost(id: string): Promise<Transport> {
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
@@ -209,10 +337,19 @@ export class BeckonRoom extends LitElement {
 
   #use(room: HostRoom | MemberRoom): void {
     this.#room = room;
-    this.#classroom = new Classroom(room, room.isHost ? { storage: this.#storage, storageKey: this.#key('state') } : {});
+    const classroom = new Classroom(
+      room,
+      room.isHost ? { storage: this.#teacherStore!, storageKey: this.#key('state'), resumeWithinMs: this.resumeHours * 3600_000 } : {},
+    );
+    this.#classroom = classroom;
+    classroom.events.on('blocked', (last) => (this.blocked = { last, count: (this.blocked?.count ?? 0) + 1 }));
     room.on('state', (next) => {
       this.connection = next;
       this.dispatchEvent(new BeckonConnectionChangeEvent(next));
+    });
+    // Refused while reconnecting (a peer holding the teacher's id without the keys, say): say so, in words.
+    if (!room.isHost) room.on('error', (error) => {
+      if (error.code === 'refused' && room === this.#room && !this.joining) this.#fail(describeJoinError(error));
     });
     room.on('participants', (participants) => {
       this.requestUpdate();
@@ -262,7 +399,8 @@ export class BeckonRoom extends LitElement {
 
   override render() {
     const teacher = this.isTeacher;
-    const needsName = !teacher && this.#room === undefined && this.#joinTarget() !== undefined;
+    const ticket = teacher ? undefined : this.#ticket();
+    const needsName = !teacher && this.#room === undefined && ticket !== undefined && !('error' in ticket);
     return html`
       <div part="bar" class="bar" ?hidden=${this.hideBar}>
         <slot name="header"></slot>
@@ -275,6 +413,9 @@ export class BeckonRoom extends LitElement {
               <input id="invite" readonly .value=${this.inviteLink} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
               <button class="primary" @click=${() => void this.#copy()}>${this.copied ? 'Copied ✓' : 'Copy link'}</button>
             </div>`
+          : nothing}
+        ${teacher
+          ? html`<span part="blocked" class="blocked" role="status" ?data-empty=${!this.blocked}>${this.blocked ? describeBlocked(this.blocked.last, this.blocked.count) : ''}</span>`
           : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}

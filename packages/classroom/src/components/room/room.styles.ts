@@ -59,6 +59,16 @@ export const styles = css`
   .error {
     color: var(--_danger);
     font-weight: 600;
+    max-width: 42rem;
+  }
+  .blocked {
+    flex-basis: 100%;
+    font-size: 0.85rem;
+    color: var(--_danger);
+  }
+  .blocked[data-empty] {
+    /* Present but empty: a live region must exist before it speaks. */
+    flex-basis: 0;
   }
   .join {
     max-width: 28rem;
