@@ -25,6 +25,7 @@ export type {
   ConnectionState,
   Delivery,
   HostOptions,
+  IdentityRecord,
   JoinRequest,
   MemberOptions,
   MessageMeta,

@@ -148,6 +148,17 @@ export interface HostOptions extends RoomOptions {
   readonly resumeGraceMs?: number;
   /** Most reliable messages kept per member for redelivery after a reconnect. */
   readonly resumeBufferSize?: number;
+  /**
+   * Who may rejoin as whom, saved from a previous run with `identities()`: a host that restarts keeps refusing a
+   * peer that claims someone else's participant id.
+   */
+  readonly identities?: readonly IdentityRecord[];
+}
+
+/** A participant and the resume token that proves it. Secret: store it like a password. */
+export interface IdentityRecord {
+  readonly participant: Participant;
+  readonly token: string;
 }
 
 export interface MemberOptions extends RoomOptions {
@@ -311,6 +322,14 @@ export class HostRoom extends Room {
     this.roomName = options.room ?? '';
     this.#rateLimit = options.rateLimit === false ? undefined : { ...defaultRateLimit, ...options.rateLimit };
     for (const type of controlTypes) this.registry.add(type);
+    for (const { participant, token } of options.identities ?? []) {
+      this.#known.set(participant.id, { token, participant, epoch: '', acceptedId: 0, sentId: 0, unacked: [], waiting: [], goneAt: undefined });
+    }
+  }
+
+  /** Everyone who has joined, with the tokens that let them rejoin: persist it to survive a host restart. */
+  identities(): IdentityRecord[] {
+    return [...this.#known.values()].map(({ participant, token }) => ({ participant, token }));
   }
 
   /** Starts accepting members. */

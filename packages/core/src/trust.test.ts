@@ -83,6 +83,37 @@ describe('invites and host keys', () => {
   });
 });
 
+describe('identities across a host restart', () => {
+  it('still refuses a peer claiming a known participant id after the host restarts', async () => {
+    const network = new LoopbackNetwork();
+    const credentials = await createHostCredentials('room-6');
+    let host = hostRoom({ transport: network.transport('room-6'), types: hostTypes, credentials, session: fast });
+    const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-6', name: 'Ada', invite: credentials.invite, session: fast });
+    const saved = JSON.parse(JSON.stringify(host.identities()));
+    expect(saved).toEqual([{ participant: expect.objectContaining({ id: ada.selfId, name: 'Ada' }), token: ada.identity.resumeToken }]);
+    await host.close();
+    host = hostRoom({ transport: network.transport('room-6'), types: hostTypes, credentials, identities: saved, session: fast });
+    try {
+      // Mallory holds the invite and knows Ada's id (it is shown in the participant list), not her token.
+      await expect(
+        joinRoom({
+          transport: network.transport('mallory'),
+          hostId: 'room-6',
+          name: 'Mallory',
+          invite: credentials.invite,
+          identity: { participantId: ada.selfId, resumeToken: 'guessed' },
+          reconnect: false,
+        }),
+      ).rejects.toMatchObject({ code: 'refused' });
+      await waitFor(() => ada.state === 'open', 8000, 'Ada to come back');
+      expect(host.participants.find((p) => p.id === ada.selfId)?.name).toBe('Ada');
+    } finally {
+      await ada.leave();
+      await host.close();
+    }
+  });
+});
+
 describe('nothing lost across a dropped connection', () => {
   async function setup(): Promise<{ host: HostRoom; ada: MemberRoom; bea: MemberRoom; network: LoopbackNetwork }> {
     const network = new LoopbackNetwork();
