@@ -10,7 +10,7 @@ import {
   randomId,
   trustAvailable,
 } from '@beckon/core';
-import type { ConnectionState, HostCredentials, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
+import type { ConnectionState, HostCredentials, HostRoom, IdentityRecord, MemberRoom, Participant, Transport } from '@beckon/core';
 import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { openIdbStorage } from '../../persistence/idb-storage.ts';
@@ -272,7 +272,7 @@ export class BeckonRoom extends LitElement {
       // Unreadable state: the Classroom starts empty anyway.
     }
     if (saved === null || (savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000)) return;
-    for (const part of ['state', 'host-peer', 'credentials', 'teacher-id']) store.removeItem(this.#key(part));
+    for (const part of ['state', 'host-peer', 'credentials', 'teacher-id', 'identities']) store.removeItem(this.#key(part));
   }
 
   async #transport(id?: string): Promise<Transport> {
@@ -313,8 +313,12 @@ export class BeckonRoom extends LitElement {
         name: this.teacherName,
         room: this.roomName,
         participantId,
+        // Who may rejoin as whom, so after a reload nobody can take a classmate's seat before they reconnect.
+        identities: readIdentities(store.getItem(this.#key('identities'))),
         ...(this.#credentials ? { credentials: this.#credentials } : {}),
       });
+      const saveIdentities = (): void => store.setItem(this.#key('identities'), JSON.stringify(room.identities()));
+      room.on('join', saveIdentities);
       this.#use(room);
       this.#announce(room);
     } catch (error) {
@@ -443,4 +447,13 @@ export class BeckonRoom extends LitElement {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function readIdentities(stored: string | null): IdentityRecord[] {
+  try {
+    const parsed: unknown = JSON.parse(stored ?? '[]');
+    return Array.isArray(parsed) ? (parsed as IdentityRecord[]).filter((record) => typeof record?.token === 'string' && typeof record.participant?.id === 'string') : [];
+  } catch {
+    return [];
+  }
 }
