@@ -1,0 +1,122 @@
+import { formatRatioSummary, formatSummary } from '../harness/format.ts';
+import type { BarChart, Benchmark, BenchResult, Table } from '../harness/types.ts';
+import { runInLab } from '../lab/namespace.ts';
+import type { System } from '../lab/pair.ts';
+import { systems } from '../lab/pair.ts';
+import type { OverheadInput, OverheadResult } from '../lab/tasks/overhead.ts';
+
+export const systemLabels: Record<System, string> = {
+  beckon: 'Beckon (room, lanes, framing)',
+  raw: 'raw RTCDataChannel',
+  peerjs: 'PeerJS DataConnection (BinaryPack)',
+};
+
+export const fullOverhead: OverheadInput = { rttRounds: 15, pingsPerRound: 300, bulkRounds: 9, bulkBytes: 50 * 1024 * 1024 };
+export const quickOverhead: OverheadInput = { rttRounds: 2, pingsPerRound: 50, bulkRounds: 1, bulkBytes: 8 * 1024 * 1024 };
+
+const ms = (value: number): string => (value < 1 ? value.toFixed(3) : value < 10 ? value.toFixed(2) : value.toFixed(1));
+const mb = (value: number): string => value.toFixed(1);
+
+/** Tables and charts for an overhead comparison, shared by the Node and the Chromium runs. */
+export function overheadReport(result: OverheadResult, input: OverheadInput, place: string, isolated: boolean): BenchResult {
+  const rttTable: Table = {
+    title: `Round trip of a ${32}-byte message, ${place}`,
+    columns: [
+      { label: 'Lane' },
+      { label: 'System' },
+      { label: 'p50 (ms)', align: 'right' },
+      { label: 'p99 (ms)', align: 'right' },
+      { label: 'p50 / raw', align: 'right' },
+      { label: 'p99 / raw', align: 'right' },
+      { label: 'Lost', align: 'right' },
+    ],
+    rows: (['reliable', 'unreliable'] as const).flatMap((lane) =>
+      systems.map((system) => {
+        const r = result.rtt[lane];
+        return [
+          lane,
+          systemLabels[system],
+          formatSummary(r.p50[system], ms),
+          formatSummary(r.p99[system], ms),
+          system === 'raw' ? '1' : formatRatioSummary(r.p50Ratio[system]),
+          system === 'raw' ? '1' : formatRatioSummary(r.p99Ratio[system]),
+          String(r.lost[system]),
+        ];
+      }),
+    ),
+    note:
+      `Each round: ${input.pingsPerRound} sequential round trips per system, systems in rotating order; p50 and p99 are per round, ` +
+      `shown as the median over ${input.rttRounds} rounds [p25–p75]. Ratios are per round, against raw. PeerJS's "unreliable" is its ` +
+      "default `reliable: false`, which is unordered but still retransmits.",
+  };
+  const bulkTable: Table = {
+    title: `Bulk transfer of ${Math.round(input.bulkBytes / 2 ** 20)} MiB on the reliable lane, ${place}`,
+    columns: [{ label: 'System' }, { label: 'MB/s', align: 'right' }, { label: '/ raw', align: 'right' }],
+    rows: systems.map((system) => [
+      systemLabels[system],
+      formatSummary(result.bulk.mbps[system], mb),
+      system === 'raw' ? '1' : formatRatioSummary(result.bulk.ratio[system]),
+    ]),
+    note:
+      `From the first send until the receiver confirmed it had every byte; ${input.bulkRounds} rounds, systems alternating. ` +
+      'Beckon sends one message, chunked into 16 KiB frames with back-pressure and acknowledged; raw sends 16 KiB slices with ' +
+      'a 1 MiB high-water mark on `bufferedAmount`; PeerJS sends one `Uint8Array` inside an object, which BinaryPack packs and PeerJS chunks.',
+  };
+  const key = place.startsWith('Node') ? 'node' : 'chromium';
+  const rttChart: BarChart = {
+    id: 'rtt',
+    title: `Round-trip time, small message (${place})`,
+    unit: 'ms, p50 with p25–p75 of rounds',
+    categories: ['reliable p50', 'reliable p99', 'unreliable p50', 'unreliable p99'],
+    series: systems.map((system) => ({
+      name: systemLabels[system],
+      values: (['reliable', 'unreliable'] as const).flatMap((lane) =>
+        (['p50', 'p99'] as const).map((q) => {
+          const s = result.rtt[lane][q][system];
+          return { value: s.median, low: s.p25, high: s.p75 };
+        }),
+      ),
+    })),
+  };
+  const bulkChart: BarChart = {
+    id: 'bulk',
+    title: `Bulk throughput, ${Math.round(input.bulkBytes / 2 ** 20)} MiB on the reliable lane (${place})`,
+    unit: 'MB/s (median, p25–p75)',
+    categories: systems.map((system) => systemLabels[system]),
+    series: [{ name: 'MB/s', values: systems.map((system) => ({ value: result.bulk.mbps[system].median, low: result.bulk.mbps[system].p25, high: result.bulk.mbps[system].p75 })) }],
+  };
+  const r = result.rtt.reliable;
+  const u = result.rtt.unreliable;
+  const summary =
+    `${place}: Beckon's round trip is ${formatRatioSummary(r.p50Ratio.beckon)} of a raw data channel's at p50 on the reliable lane ` +
+    `(${ms(r.p50.beckon.median)} vs ${ms(r.p50.raw.median)} ms) and ${formatRatioSummary(u.p50Ratio.beckon)} on the unreliable lane; ` +
+    `PeerJS ${formatRatioSummary(r.p50Ratio.peerjs)}. Bulk: Beckon ${mb(result.bulk.mbps.beckon.median)} MB/s, ` +
+    `${formatRatioSummary(result.bulk.ratio.beckon)} of raw (${mb(result.bulk.mbps.raw.median)} MB/s); PeerJS ` +
+    `${mb(result.bulk.mbps.peerjs.median)} MB/s (${formatRatioSummary(result.bulk.ratio.peerjs)}).` +
+    (isolated ? '' : ' (Not isolated: no network namespace could be created.)');
+  return {
+    summary,
+    tables: [rttTable, bulkTable],
+    charts: [
+      { ...rttChart, id: `${key}-rtt` },
+      { ...bulkChart, id: `${key}-bulk` },
+    ],
+    data: { input, isolated, ...result },
+  };
+}
+
+export const networkOverhead: Benchmark = {
+  name: 'network-overhead',
+  title: 'Beckon vs raw data channels vs PeerJS (Node, real WebRTC)',
+  description:
+    'Two Node peers in one process over real WebRTC (node-datachannel), signalled through a real PeerServer (`startServer`), ' +
+    'inside a loopback-only network namespace made for the run. Beckon (a host room and a member) is measured against the ' +
+    'physical limit, bare negotiated RTCDataChannels with the same lane settings on the same kind of connection, and against ' +
+    'PeerJS as its users use it. Each system has its own connection; they are measured in rotating order.',
+  needs: ['network-lab'],
+  async run(ctx) {
+    const input = ctx.quick ? quickOverhead : fullOverhead;
+    const { result, isolated } = await runInLab<OverheadInput, OverheadResult>(ctx, 'lab/tasks/overhead.ts', 'overheadNode', input, 600_000);
+    return overheadReport(result, input, 'Node (node-datachannel)', isolated);
+  },
+};

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '@beckon/cli';
+import type { LabReporter } from '../namespace.ts';
+import type { LaneKind, RttResult, System } from '../pair.ts';
+import { systems } from '../pair.ts';
+import { compareSystems } from './overhead.ts';
+import type { DriverHandle, OverheadInput, OverheadResult } from './overhead.ts';
+
+/** Flags that give headless Debian Chromium loopback ICE candidates (see DESIGN.md). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--mute-audio',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
+
+interface PageApi {
+  responder(system: System, id: string): Promise<string>;
+  driver(system: System, responderId: string): Promise<void>;
+  rtt(system: System, lane: LaneKind, count: number): Promise<RttResult>;
+  bulk(system: System, bytes: number): Promise<number>;
+}
+
+/** Bundles packages/bench/browser with vite into a temporary directory. */
+async function buildPage(): Promise<string> {
+  const { build } = await import('vite');
+  const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-page-'));
+  await build({ root: pageRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
+  return outDir;
+}
+
+/**
+ * The overhead comparison between two pages of headless Chromium: one page holds each system's responder, the
+ * other its driver, in separate browser contexts (separate renderer processes), signalled by a real PeerServer
+ * that also serves the bundled page. Timing happens inside the driver page.
+ */
+export async function overheadChromium(input: OverheadInput, reporter: LabReporter): Promise<OverheadResult & { chromium: string }> {
+  const outDir = await buildPage();
+  const server = await startServer({ port: 0, statics: [outDir] });
+  const { chromium } = await import('playwright');
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  try {
+    const url = `${server.url}/index.html?path=${encodeURIComponent(server.path)}`;
+    const open = async () => {
+      const context = await browser.newContext();
+      await context.grantPermissions(['camera', 'microphone']);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => reporter.log(`page error: ${error.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => 'beckonBench' in globalThis);
+      return page;
+    };
+    const responderPage = await open();
+    const driverPage = await open();
+    const call = <K extends keyof PageApi>(page: typeof driverPage, method: K, ...args: Parameters<PageApi[K]>): Promise<Awaited<ReturnType<PageApi[K]>>> =>
+      page.evaluate(
+        ([m, a]) => {
+          const api = (globalThis as unknown as { beckonBench: Record<string, (...x: unknown[]) => Promise<unknown>> }).beckonBench;
+          return (api[m as string] as (...x: unknown[]) => Promise<unknown>)(...(a as unknown[]));
+        },
+        [method, args] as const,
+      ) as Promise<Awaited<ReturnType<PageApi[K]>>>;
+    const drivers = {} as Record<System, DriverHandle>;
+    for (const system of systems) {
+      const id = await call(responderPage, 'responder', system, `page-${system}`);
+      await call(driverPage, 'driver', system, id);
+      drivers[system] = {
+        rtt: (lane, count) => call(driverPage, 'rtt', system, lane, count),
+        bulk: (bytes) => call(driverPage, 'bulk', system, bytes),
+      };
+    }
+    reporter.log('pages connected: beckon, raw, peerjs');
+    const result = await compareSystems(drivers, input, reporter);
+    return { ...result, chromium: browser.version() };
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,100 @@
+import { startServer } from '@beckon/cli';
+import { measureInterleaved, quantile, summarize } from '../../harness/stats.ts';
+import type { Summary } from '../../harness/stats.ts';
+import type { LabReporter } from '../namespace.ts';
+import { cleanupLabWebRTC, installLabWebRTC } from '../node-webrtc.ts';
+import { startDriver, startResponder, systems } from '../pair.ts';
+import type { Driver, LaneKind, Responder, SignalServer, System } from '../pair.ts';
+
+export interface OverheadInput {
+  readonly rttRounds: number;
+  readonly pingsPerRound: number;
+  readonly bulkRounds: number;
+  readonly bulkBytes: number;
+}
+
+/** Per system: summaries over rounds, and per-round ratios to raw. */
+export interface OverheadResult {
+  readonly rtt: Record<LaneKind, { readonly p50: Record<System, Summary>; readonly p99: Record<System, Summary>; readonly p50Ratio: Record<System, Summary>; readonly p99Ratio: Record<System, Summary>; readonly lost: Record<System, number> }>;
+  readonly bulk: { readonly mbps: Record<System, Summary>; readonly ratio: Record<System, Summary> };
+}
+
+/** Something that runs one system's driver, in this process or in a browser page. */
+export interface DriverHandle {
+  rtt(lane: LaneKind, count: number): Promise<{ samples: number[]; lost: number }>;
+  bulk(bytes: number): Promise<number>;
+}
+
+/**
+ * The comparison itself, shared by Node and browser runs: per lane, rounds of `pingsPerRound` sequential round
+ * trips for each system in rotating order; then rounds of one bulk transfer each. Ratios are per round.
+ */
+export async function compareSystems(drivers: Record<System, DriverHandle>, input: OverheadInput, reporter: LabReporter): Promise<OverheadResult> {
+  const total = 2 * input.rttRounds + input.bulkRounds;
+  let step = 0;
+  const rtt = {} as OverheadResult['rtt'];
+  for (const lane of ['reliable', 'unreliable'] as const) {
+    const p99s = Object.fromEntries(systems.map((s) => [s, [] as number[]])) as Record<System, number[]>;
+    const lost = Object.fromEntries(systems.map((s) => [s, 0])) as Record<System, number>;
+    const variants = Object.fromEntries(
+      systems.map((system) => [
+        system,
+        async () => {
+          const result = await drivers[system].rtt(lane, input.pingsPerRound);
+          if (result.samples.length === 0) throw new Error(`${system}: every ping on the ${lane} lane was lost`);
+          const sorted = result.samples.sort((a, b) => a - b);
+          p99s[system].push(quantile(sorted, 0.99));
+          lost[system] += result.lost;
+          return quantile(sorted, 0.5);
+        },
+      ]),
+    ) as Record<System, () => Promise<number>>;
+    const measured = await measureInterleaved({
+      variants,
+      baseline: 'raw',
+      rounds: input.rttRounds,
+      warmupRounds: 1,
+      onRound: () => reporter.progress(++step, total, `round trips, ${lane} lane`),
+    });
+    const p99 = Object.fromEntries(systems.map((s) => [s, summarize(p99s[s].slice(-input.rttRounds))])) as Record<System, Summary>;
+    const rawP99 = p99s.raw.slice(-input.rttRounds);
+    const p99Ratio = Object.fromEntries(
+      systems.map((s) => [s, summarize(p99s[s].slice(-input.rttRounds).map((v, i) => v / (rawP99[i] as number)))]),
+    ) as Record<System, Summary>;
+    rtt[lane] = { p50: measured.summaries, p99, p50Ratio: measured.ratios, p99Ratio, lost };
+  }
+  const bulk = await measureInterleaved({
+    variants: Object.fromEntries(
+      systems.map((system) => [system, async () => input.bulkBytes / 1e6 / (await drivers[system].bulk(input.bulkBytes))]),
+    ) as Record<System, () => Promise<number>>,
+    baseline: 'raw',
+    rounds: input.bulkRounds,
+    // The first transfers run before the JIT has compiled the send and receive paths (half speed for Beckon).
+    warmupRounds: 1,
+    onRound: () => reporter.progress(++step, total, 'bulk transfers'),
+  });
+  return { rtt, bulk: { mbps: bulk.summaries, ratio: bulk.ratios } };
+}
+
+/** Node peers over node-datachannel, both ends in this process, on a real PeerServer. */
+export async function overheadNode(input: OverheadInput, reporter: LabReporter): Promise<OverheadResult> {
+  installLabWebRTC();
+  const server = await startServer({ port: 0 });
+  const signal: SignalServer = { host: server.host, port: server.port, path: server.path };
+  const responders: Responder[] = [];
+  const drivers = {} as Record<System, Driver>;
+  try {
+    for (const system of systems) {
+      const responder = await startResponder(system, signal, `resp-${system}`);
+      responders.push(responder);
+      drivers[system] = await startDriver(system, signal, responder.id);
+    }
+    reporter.log('connected: beckon, raw, peerjs');
+    return await compareSystems(drivers, input, reporter);
+  } finally {
+    for (const driver of Object.values(drivers)) await driver.close().catch(() => {});
+    for (const responder of responders) await responder.close().catch(() => {});
+    await server.close();
+    cleanupLabWebRTC();
+  }
+}
