@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from './codec.ts';
+import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
+import { encodeChunkFrame } from './session.ts';
 import { rootFromJson, messageType, typeId } from './schema.ts';
 
 describe('frame codec', () => {
@@ -48,5 +50,16 @@ describe('frame codec', () => {
       expect(decoded.ok).toBe(false);
       if (!decoded.ok) expect(decoded.error.code).toBe('malformed-frame');
     }
+  });
+
+  it('writes chunk frames exactly as the generated Chunk inside an envelope', () => {
+    const data = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+    const job = { transfer: 7, index: 3, count: 12, type: typeId('demo.File'), message: { length: 190_000 } };
+    const expected = encodeFrame({ type: Chunk.id, payload: Chunk.encode({ transfer: 7, index: 3, count: 12, totalBytes: 190_000, data, type: job.type }) });
+    expect(Array.from(encodeChunkFrame(job, data))).toEqual(Array.from(expected));
+    // Zero fields are left out (protobufjs would write them when present): the generated type still reads them as 0.
+    const first = decodeFrame(encodeChunkFrame({ ...job, index: 0 }, data));
+    expect(first.ok).toBe(true);
+    if (first.ok) expect(Chunk.decode(first.value.payload)).toMatchObject({ transfer: 7, index: 0, count: 12, totalBytes: 190_000, type: job.type });
   });
 });

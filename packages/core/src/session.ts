@@ -1,3 +1,4 @@
+import protobuf from 'protobufjs/light.js';
 import { decodeFrame, encodeFrame } from './codec.ts';
 import type { Frame, FrameInit } from './codec.ts';
 import { Emitter } from './emitter.ts';
@@ -84,9 +85,17 @@ export interface SessionStats {
   rttMs: number | undefined;
 }
 
-interface Queued {
-  readonly bytes: Uint8Array;
-  readonly onSent?: () => void;
+/** A frame waiting to be sent, or a chunked message whose chunk frames are made one at a time as the channel drains. */
+type Queued = { readonly bytes: Uint8Array } | Transfer;
+
+interface Transfer {
+  /** The whole encoded message; chunks are views into it. */
+  readonly message: Uint8Array;
+  readonly transfer: number;
+  readonly type: number;
+  readonly chunkSize: number;
+  readonly count: number;
+  index: number;
 }
 
 interface LaneState {
@@ -274,31 +283,41 @@ export class PeerSession {
     }
   }
 
-  #enqueueChunks(lane: LaneState, bytes: Uint8Array, transfer: number, type: number): void {
-    const dataSize = this.frameLimit - chunkOverhead;
-    const count = Math.ceil(bytes.length / dataSize);
-    const totalBytes = bytes.length;
-    for (let index = 0; index < count; index++) {
-      const data = bytes.subarray(index * dataSize, Math.min(totalBytes, (index + 1) * dataSize));
-      const frame = encodeFrame({ type: Chunk.id, payload: Chunk.encode({ transfer, index, count, totalBytes, data, type }) });
-      const sent = Math.min(totalBytes, (index + 1) * dataSize);
-      lane.queue.push({
-        bytes: frame,
-        onSent: () => this.events.emit('progress', { direction: 'send', peer: this.peer, transfer, type, bytes: sent, totalBytes }),
-      });
-      lane.queuedBytes += frame.length;
-    }
+  #enqueueChunks(lane: LaneState, message: Uint8Array, transfer: number, type: number): void {
+    const chunkSize = this.frameLimit - chunkOverhead;
+    // Chunk frames are encoded lazily in #flush: nothing is copied up front, and the first chunk leaves at once.
+    lane.queue.push({ message, transfer, type, chunkSize, count: Math.ceil(message.length / chunkSize), index: 0 });
+    lane.queuedBytes += message.length;
+  }
+
+  /** Encodes the next chunk frame of a transfer: one copy of the chunk's bytes. */
+  #chunkFrame(job: Transfer): Uint8Array {
+    const start = job.index * job.chunkSize;
+    const data = job.message.subarray(start, Math.min(job.message.length, start + job.chunkSize));
+    return encodeChunkFrame(job, data);
   }
 
   #flush(lane: LaneState): void {
     if (this.#closed || lane.channel.state !== 'open') return;
     while (lane.queue.length > 0 && lane.channel.bufferedAmount <= this.#options.highWaterMark) {
       const next = lane.queue[0]!;
-      const written = this.#write(lane, next.bytes);
-      if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
-      lane.queue.shift();
-      lane.queuedBytes -= next.bytes.length;
-      if (written) next.onSent?.();
+      if ('bytes' in next) {
+        const written = this.#write(lane, next.bytes);
+        if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
+        lane.queue.shift();
+        lane.queuedBytes -= next.bytes.length;
+        continue;
+      }
+      const frame = this.#chunkFrame(next);
+      const written = this.#write(lane, frame);
+      if (!written && lane.channel.bufferedAmount > 0) break;
+      const start = next.index * next.chunkSize;
+      const sent = Math.min(next.message.length, start + next.chunkSize);
+      lane.queuedBytes -= sent - start;
+      next.index++;
+      if (next.index >= next.count) lane.queue.shift();
+      if (!written) continue;
+      this.events.emit('progress', { direction: 'send', peer: this.peer, transfer: next.transfer, type: next.type, bytes: sent, totalBytes: next.message.length });
     }
     this.#reportBuffered(lane.channel.lane.name, lane);
   }
@@ -479,4 +498,28 @@ export class PeerSession {
     const error = new BeckonError('lane-error', `The ${lane} lane to ${this.peer} failed: ${cause.message}`, { peer: this.peer, lane, cause });
     this.events.emit('lane-error', { lane, error });
   }
+}
+
+const CHUNK_TYPE_TAG = (1 << 3) | 5;
+const CHUNK_PAYLOAD_TAG = (2 << 3) | 2;
+
+/**
+ * An Envelope carrying a Chunk, written in one pass (wire-compatible with `Chunk` in protos/beckon/control.proto and
+ * `encodeFrame`; session.test.ts checks it against both).
+ */
+export function encodeChunkFrame(
+  job: Pick<Transfer, 'transfer' | 'index' | 'count' | 'type'> & { readonly message: { readonly length: number } },
+  data: Uint8Array,
+): Uint8Array {
+  const writer = protobuf.Writer.create();
+  writer.uint32(CHUNK_TYPE_TAG).fixed32(Chunk.id);
+  writer.uint32(CHUNK_PAYLOAD_TAG).fork();
+  if (job.transfer) writer.uint32((1 << 3) | 0).uint32(job.transfer);
+  if (job.index) writer.uint32((2 << 3) | 0).uint32(job.index);
+  if (job.count) writer.uint32((3 << 3) | 0).uint32(job.count);
+  if (job.message.length) writer.uint32((4 << 3) | 0).uint32(job.message.length);
+  if (data.length) writer.uint32((5 << 3) | 2).bytes(data);
+  if (job.type) writer.uint32((6 << 3) | 5).fixed32(job.type);
+  writer.ldelim();
+  return writer.finish();
 }
