@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame } from './codec.ts';
+import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
 import { encodeChunkFrame } from './session.ts';
@@ -61,5 +61,15 @@ describe('frame codec', () => {
     const first = decodeFrame(encodeChunkFrame({ ...job, index: 0 }, data));
     expect(first.ok).toBe(true);
     if (first.ok) expect(Chunk.decode(first.value.payload)).toMatchObject({ transfer: 7, index: 0, count: 12, totalBytes: 190_000, type: job.type });
+  });
+
+  it('makes a frame head that, followed by the payload, decodes as the whole frame', () => {
+    const head = encodeFrameHead(sample);
+    const joined = new Uint8Array(head.length + sample.payload.length);
+    joined.set(head);
+    joined.set(sample.payload, head.length);
+    const decoded = decodeFrame(joined);
+    expect(decoded.ok && { ...decoded.value, payload: Array.from(decoded.value.payload) }).toEqual({ ...sample, payload: [1, 2, 3, 250] });
+    expect(joined.length).toBe(encodeFrame(sample).length);
   });
 });

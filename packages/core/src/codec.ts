@@ -45,6 +45,22 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
   return writer.finish();
 }
 
+/**
+ * Everything of a frame except the payload's bytes, ending with the payload's tag and length: `head + payload` is a
+ * valid frame (protobuf fields may come in any order). Lets a large message be chunked without copying its payload.
+ */
+export function encodeFrameHead(frame: FrameInit): Uint8Array {
+  const writer = protobuf.Writer.create();
+  writer.uint32(TAG_TYPE).fixed32(frame.type);
+  if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
+  if (frame.sentAt) writer.uint32(TAG_SENT_AT).double(frame.sentAt);
+  if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
+  if (frame.to) writer.uint32(TAG_TO).string(frame.to);
+  if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
+  writer.uint32(TAG_PAYLOAD).uint32(frame.payload.length);
+  return writer.finish();
+}
+
 export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: BeckonError };
 
 /** Decodes one frame. Never throws: malformed bytes come back as a `malformed-frame` error. */

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/light.js';
-import { decodeFrame, encodeFrame } from './codec.ts';
+import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import type { Frame, FrameInit } from './codec.ts';
 import { Emitter } from './emitter.ts';
 import { BeckonError } from './errors.ts';
@@ -89,8 +89,9 @@ export interface SessionStats {
 type Queued = { readonly bytes: Uint8Array } | Transfer;
 
 interface Transfer {
-  /** The whole encoded message; chunks are views into it. */
-  readonly message: Uint8Array;
+  /** The encoded message as segments (the frame's head, then the payload); chunks are views into them. */
+  readonly segments: readonly Uint8Array[];
+  readonly message: { readonly length: number };
   readonly transfer: number;
   readonly type: number;
   readonly chunkSize: number;
@@ -207,28 +208,31 @@ export class PeerSession {
     const lane = this.#lanes.get(laneName);
     if (!lane) throw new BeckonError('not-connected', `No ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
     const seq = wantAck && lane.reliable ? ++this.#seq : 0;
-    const bytes = encodeFrame({ ...init, seq, sentAt: init.sentAt || now() });
+    const frame: FrameInit = { ...init, seq, sentAt: init.sentAt || now() };
+    const head = encodeFrameHead(frame);
+    const size = head.length + frame.payload.length;
     const limit = this.frameLimit;
     let transfer = 0;
 
-    if (bytes.length > limit) {
+    if (size > limit) {
       if (!lane.reliable) {
         throw new BeckonError(
           'oversized',
-          `Message of ${bytes.length} bytes exceeds the ${limit}-byte frame limit of the ${laneName} lane; unreliable lanes do not chunk, send it on a reliable lane`,
+          `Message of ${size} bytes exceeds the ${limit}-byte frame limit of the ${laneName} lane; unreliable lanes do not chunk, send it on a reliable lane`,
           { peer: this.peer, lane: laneName },
         );
       }
-      if (bytes.length > this.#options.maxMessageBytes) {
-        throw new BeckonError('oversized', `Message of ${bytes.length} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`, {
+      if (size > this.#options.maxMessageBytes) {
+        throw new BeckonError('oversized', `Message of ${size} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`, {
           peer: this.peer,
           lane: laneName,
         });
       }
-      this.#assertRoom(lane, bytes.length);
+      this.#assertRoom(lane, size);
       transfer = this.#nextTransfer++;
-      this.#enqueueChunks(lane, bytes, transfer, init.type);
+      this.#enqueueChunks(lane, [head, frame.payload], size, transfer, init.type);
     } else if (lane.reliable) {
+      const bytes = encodeFrame(frame);
       this.#assertRoom(lane, bytes.length);
       lane.queue.push({ bytes });
       lane.queuedBytes += bytes.length;
@@ -237,7 +241,7 @@ export class PeerSession {
       const error = new BeckonError('queue-full', `The ${laneName} lane to ${this.peer} is congested; frame dropped`, { peer: this.peer, lane: laneName });
       return { seq, transfer, settled: Promise.resolve({ ok: false, seq, error }) };
     } else {
-      const written = this.#write(lane, bytes);
+      const written = this.#write(lane, encodeFrame(frame));
       this.#reportBuffered(laneName, lane);
       const result: DeliveryResult = written
         ? { ok: true, seq, at: now() }
@@ -283,18 +287,17 @@ export class PeerSession {
     }
   }
 
-  #enqueueChunks(lane: LaneState, message: Uint8Array, transfer: number, type: number): void {
+  #enqueueChunks(lane: LaneState, segments: readonly Uint8Array[], length: number, transfer: number, type: number): void {
     const chunkSize = this.frameLimit - chunkOverhead;
     // Chunk frames are encoded lazily in #flush: nothing is copied up front, and the first chunk leaves at once.
-    lane.queue.push({ message, transfer, type, chunkSize, count: Math.ceil(message.length / chunkSize), index: 0 });
-    lane.queuedBytes += message.length;
+    lane.queue.push({ segments, message: { length }, transfer, type, chunkSize, count: Math.ceil(length / chunkSize), index: 0 });
+    lane.queuedBytes += length;
   }
 
   /** Encodes the next chunk frame of a transfer: one copy of the chunk's bytes. */
   #chunkFrame(job: Transfer): Uint8Array {
     const start = job.index * job.chunkSize;
-    const data = job.message.subarray(start, Math.min(job.message.length, start + job.chunkSize));
-    return encodeChunkFrame(job, data);
+    return encodeChunkFrame(job, sliceSegments(job.segments, start, Math.min(job.message.length, start + job.chunkSize)));
   }
 
   #flush(lane: LaneState): void {
@@ -522,4 +525,23 @@ export function encodeChunkFrame(
   if (job.type) writer.uint32((6 << 3) | 5).fixed32(job.type);
   writer.ldelim();
   return writer.finish();
+}
+
+/** Bytes [start, end) of the concatenation of `segments`: a view when they lie in one segment, else a copy. */
+function sliceSegments(segments: readonly Uint8Array[], start: number, end: number): Uint8Array {
+  let offset = 0;
+  for (const segment of segments) {
+    const segmentEnd = offset + segment.length;
+    if (start >= offset && end <= segmentEnd) return segment.subarray(start - offset, end - offset);
+    offset = segmentEnd;
+  }
+  const out = new Uint8Array(end - start);
+  offset = 0;
+  for (const segment of segments) {
+    const from = Math.max(start, offset);
+    const to = Math.min(end, offset + segment.length);
+    if (from < to) out.set(segment.subarray(from - offset, to - offset), from - start);
+    offset += segment.length;
+  }
+  return out;
 }
