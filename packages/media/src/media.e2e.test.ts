@@ -12,24 +12,12 @@ import type { RunningServer } from '@beckon/cli';
 import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
 
 const demoDir = fileURLToPath(new URL('../../../demos/media-lab/', import.meta.url));
 // Set to a directory to save screenshots (docs/screenshots in the repository).
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--mute-audio',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 interface Stats {
   framesDecoded: number;
@@ -89,7 +77,7 @@ describe('room media in Chromium with the fake camera', () => {
     if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
     [server, browser] = await Promise.all([
       startServer({ statics: [`/media-lab=${distDir}`] }),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+      chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }),
     ]);
   }, 60_000);
 

@@ -13,21 +13,9 @@ import { formatSummary } from '../harness/format.ts';
 import { quantile, summarize } from '../harness/stats.ts';
 import type { Summary } from '../harness/stats.ts';
 import type { BarChart, Benchmark, BenchResult, Table } from '../harness/types.ts';
+import { chromiumArgs, chromiumPath } from '../../../../scripts/chromium.ts';
 
 const demoDir = fileURLToPath(new URL('../../../../demos/media-lab/', import.meta.url));
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--mute-audio',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 interface PageApi {
   room: { selfId: string; state: string };
@@ -104,7 +92,7 @@ export const media: Benchmark = {
     const server = await startServer({ statics: [`/media-lab=${distDir}`] });
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
       const open = async (url: string, name?: string): Promise<Page> => {
         const page = await (await browser!.newContext({ viewport: { width: 1100, height: 760 } })).newPage();
         await page.goto(url);

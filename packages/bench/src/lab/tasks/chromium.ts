@@ -8,21 +8,7 @@ import type { LaneKind, RttResult, System } from '../pair.ts';
 import { systems } from '../pair.ts';
 import { compareSystems } from './overhead.ts';
 import type { DriverHandle, OverheadInput, OverheadResult } from './overhead.ts';
-
-/** Flags that give headless Debian Chromium loopback ICE candidates (see DESIGN.md). */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--mute-audio',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
+import { chromiumArgs, chromiumPath } from '../../../../../scripts/chromium.ts';
 
 const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
 
@@ -50,7 +36,7 @@ export async function overheadChromium(input: OverheadInput, reporter: LabReport
   const outDir = await buildPage();
   const server = await startServer({ port: 0, statics: [outDir] });
   const { chromium } = await import('playwright');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const url = `${server.url}/index.html?path=${encodeURIComponent(server.path)}`;
     const open = async () => {
