@@ -221,6 +221,65 @@ describe('classroom demo in Chromium', () => {
     }
   }, 90_000);
 
+  it('carries live video: the teacher to every student, a called-on student on stage to everyone, until the teacher is done', async () => {
+    const errors: string[] = [];
+    const open = async (name: string): Promise<Page> => {
+      const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+      page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
+      return page;
+    };
+    // Frames decoded from `name`'s stream on `page` (getStats through the media API), not merely an element present.
+    const frames = (page: Page, name: string): Promise<number> =>
+      page.evaluate(async (name) => {
+        type Media = { tiles: { name: string; self: boolean; participantId: string }[]; receiveStats(id: string): Promise<{ framesDecoded: number } | undefined> };
+        const media = (document.getElementById('class') as unknown as { media?: Media }).media;
+        const tile = media?.tiles.find((candidate) => candidate.name === name && !candidate.self);
+        return tile ? ((await media!.receiveStats(tile.participantId))?.framesDecoded ?? 0) : 0;
+      }, name);
+    const tileNames = (page: Page): Promise<string[]> =>
+      page.evaluate(() => ((document.getElementById('class') as unknown as { media?: { tiles: { name: string }[] } }).media?.tiles ?? []).map((tile) => tile.name));
+
+    const teacher = await open('teacher');
+    await teacher.goto(`${server.url}/classroom/`);
+    const invite = teacher.locator('beckon-room').getByLabel('Invite link');
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toContain('#join=');
+    const link = await invite.inputValue();
+    const students: Page[] = [];
+    for (const name of ['Ada Lovelace', 'Ben Okafor']) {
+      const page = await open(name);
+      await page.goto(link);
+      await page.getByLabel('Your name').fill(name);
+      await page.getByRole('button', { name: 'Join class' }).click();
+      students.push(page);
+    }
+    const [ada, ben] = students as [Page, Page];
+
+    // The teacher's camera reaches every student.
+    for (const page of [ada, ben]) await expect.poll(() => frames(page, 'Ms Rivera'), { timeout: 25_000 }).toBeGreaterThan(10);
+    expect(await tileNames(ada)).not.toContain('Ben Okafor');
+
+    // Ben raises his hand, the teacher calls on him: he is invited on stage, accepts, and everyone sees him.
+    await ben.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
+    await teacher.getByRole('button', { name: 'Call on Ben Okafor' }).click({ timeout: 10_000 });
+    await ben.locator('beckon-media-controls').getByRole('button', { name: 'Join stage' }).click({ timeout: 10_000 });
+    await expect.poll(() => frames(ada, 'Ben Okafor'), { timeout: 25_000 }).toBeGreaterThan(10);
+    await expect.poll(() => frames(teacher, 'Ben Okafor'), { timeout: 25_000 }).toBeGreaterThan(10);
+
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await teacher.waitForTimeout(500);
+      await teacher.screenshot({ path: path.join(screenshotDir, 'classroom-video-teacher.png') });
+      await ada.screenshot({ path: path.join(screenshotDir, 'classroom-video-student.png') });
+    }
+
+    // The teacher is done with Ben: his stage ends on every page, and the teacher's video goes on.
+    await teacher.locator('beckon-hand-queue').getByRole('button', { name: 'Done' }).click();
+    for (const page of [ada, teacher]) await expect.poll(() => tileNames(page), { timeout: 10_000 }).not.toContain('Ben Okafor');
+    const before = await frames(ada, 'Ms Rivera');
+    await expect.poll(() => frames(ada, 'Ms Rivera'), { timeout: 10_000 }).toBeGreaterThan(before);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   it('works from the one-file bundle on a plain static page: the teacher hosts, a student joins by link and raises a hand', async () => {
     const errors: string[] = [];
     const requests: string[] = [];

@@ -1,4 +1,6 @@
 // Registers every classroom element. Side effects live here only; `index.ts` exports the classes without defining them.
+// The live video elements (<beckon-video-grid>, <beckon-media-controls>) come with them, so one script tag has it all.
+import '@beckon/media/define';
 import { BeckonChat } from './components/chat/chat.component.ts';
 import { BeckonHandQueue } from './components/hand-queue/hand-queue.component.ts';
 import { BeckonParticipants } from './components/participants/participants.component.ts';

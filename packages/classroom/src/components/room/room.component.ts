@@ -11,6 +11,8 @@ import {
   trustAvailable,
 } from '@beckon/core';
 import type { ConnectionState, HostCredentials, HostRoom, IdentityRecord, MemberRoom, Participant, Transport } from '@beckon/core';
+import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
+import type { MediaPeerLike, RoomMedia } from '@beckon/media';
 import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { openIdbStorage } from '../../persistence/idb-storage.ts';
@@ -71,6 +73,12 @@ export class BeckonRoom extends LitElement {
   invite = '';
   /** Teacher: a stored class is resumed if the page comes back within this many hours; after that a new class starts. */
   @property({ type: Number, attribute: 'resume-hours' }) resumeHours = 12;
+  /**
+   * Live video: the teacher's camera reaches every student, and a student the teacher calls on is invited on stage
+   * (the student accepts) until the teacher is done. `<beckon-video-grid>` and `<beckon-media-controls>` inside the
+   * room are wired to it.
+   */
+  @property({ type: Boolean, reflect: true }) video = false;
   /** Hide the built-in bar (state, invite link); the page shows them itself from the properties. */
   @property({ type: Boolean, reflect: true, attribute: 'hide-bar' }) hideBar = false;
   /** Makes the transport. Property only; defaults to PeerJS on the page's own origin. */
@@ -88,6 +96,7 @@ export class BeckonRoom extends LitElement {
   @state() private copied = false;
   @state() private blocked: { readonly last: BlockedMessage; readonly count: number } | undefined;
   #classroom: Classroom | undefined;
+  #media: RoomMedia | undefined;
   #room: HostRoom | MemberRoom | undefined;
   #credentials: HostCredentials | undefined;
   #teacherStore: KeyValueStore | undefined;
@@ -97,6 +106,11 @@ export class BeckonRoom extends LitElement {
   /** The classroom API (undefined until connected). */
   get classroom(): Classroom | undefined {
     return this.#classroom;
+  }
+
+  /** Live video of the room (with the `video` attribute; undefined until connected). */
+  get media(): RoomMedia | undefined {
+    return this.#media;
   }
 
   get state(): ConnectionState {
@@ -143,6 +157,8 @@ export class BeckonRoom extends LitElement {
     this.#room = undefined;
     this.#classroom?.dispose();
     this.#classroom = undefined;
+    this.#media?.close();
+    this.#media = undefined;
     if (room?.isHost) await room.close();
     else await room?.leave();
     this.#releaseLock?.();
@@ -165,7 +181,8 @@ export class BeckonRoom extends LitElement {
           hostId: host,
           name: clean,
           identity: loadIdentity(this.#studentStore, host),
-          types: classroomTypes,
+          types: this.#types(),
+          ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
           joinTimeoutMs: 15_000,
           ...(invite ? { invite } : {}),
         },
@@ -178,6 +195,8 @@ export class BeckonRoom extends LitElement {
       const failed = this.#room;
       this.#classroom?.dispose();
       this.#classroom = undefined;
+      this.#media?.close();
+      this.#media = undefined;
       this.#room = undefined;
       if (failed && !failed.isHost) void failed.leave().catch(() => {});
       this.#fail(describeJoinError(error));
@@ -309,8 +328,9 @@ export class BeckonRoom extends LitElement {
       store.setItem(participantKey, participantId);
       const room = hostRoom({
         transport,
-        types: classroomTypes,
+        types: this.#types(),
         name: this.teacherName,
+        ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
         room: this.roomName,
         participantId,
         // Who may rejoin as whom, so after a reload nobody can take a classmate's seat before they reconnect.
@@ -339,6 +359,10 @@ export class BeckonRoom extends LitElement {
     }
   }
 
+  #types() {
+    return this.video ? [...classroomTypes, ...mediaMessageTypes] : classroomTypes;
+  }
+
   #use(room: HostRoom | MemberRoom): void {
     this.#room = room;
     const classroom = new Classroom(
@@ -346,6 +370,8 @@ export class BeckonRoom extends LitElement {
       room.isHost ? { storage: this.#teacherStore!, storageKey: this.#key('state'), resumeWithinMs: this.resumeHours * 3600_000 } : {},
     );
     this.#classroom = classroom;
+    // Created here, before a member's join completes, so the media roster replayed on join is seen.
+    if (this.video) this.#useMedia(room, classroom);
     classroom.events.on('blocked', (last) => (this.blocked = { last, count: (this.blocked?.count ?? 0) + 1 }));
     room.on('state', (next) => {
       this.connection = next;
@@ -361,7 +387,27 @@ export class BeckonRoom extends LitElement {
     });
   }
 
+  #useMedia(room: HostRoom | MemberRoom, classroom: Classroom): void {
+    this.#media?.close();
+    const peer = (room.transport as { peer?: MediaPeerLike }).peer;
+    const media = createRoomMedia({ room, mode: 'stage', ...(peer ? { peer } : {}) });
+    this.#media = media;
+    for (const element of this.querySelectorAll('beckon-video-grid, beckon-media-controls')) (element as HTMLElement & { media?: RoomMedia }).media = media;
+    if (!room.isHost) return;
+    // Ant Media's flow: the teacher calls on a raised hand, that student is invited on stage (and accepts); when the
+    // teacher is done with them (or calls on someone else), their stage ends everywhere.
+    let onStage = '';
+    classroom.events.on('change', (kind) => {
+      if (kind !== 'hands' || classroom.hands.calledOn === onStage) return;
+      if (onStage) media.endStage(onStage);
+      onStage = classroom.hands.calledOn;
+      if (onStage) media.inviteToStage(onStage);
+    });
+  }
+
   #announce(room: HostRoom | MemberRoom): void {
+    // Camera and microphone once connected; without them (or without permission) the class goes on with data only.
+    void this.#media?.start();
     this.connection = room.state;
     this.dispatchEvent(new BeckonConnectionChangeEvent(room.state));
     this.dispatchEvent(new BeckonReadyEvent(this.#classroom!));
