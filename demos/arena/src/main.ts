@@ -2,7 +2,12 @@ import { hostRoom, joinRoom, loadIdentity } from '@beckon/core';
 import type { HostRoom, MemberRoom } from '@beckon/core';
 import { GameClient, PlayerJoined, PlayerLeft, RoundEnded, RoundStarted, Scored } from '@beckon/game';
 import type { EntityState, GameHost } from '@beckon/game';
+import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
+import type { RoomMedia } from '@beckon/media';
+import '@beckon/media/define';
 import { createPeerJsTransport } from '@beckon/peerjs';
+import type { PeerJsTransport } from '@beckon/peerjs';
+import { wireChat } from './chat.ts';
 import { ControlInput } from './controls.ts';
 import { HostGame } from './host-game.ts';
 import { NetOverlay } from './overlay.ts';
@@ -20,6 +25,8 @@ export interface ArenaDebug {
   readonly room: HostRoom | MemberRoom;
   readonly host?: GameHost;
   readonly client?: GameClient;
+  /** Live video tiles (mesh), unless the page was opened with `?video=off`. */
+  readonly media?: RoomMedia;
   /** Entity id of this player's avatar. */
   avatar(): number;
   /** Entities exactly as drawn on this screen in the last frame. */
@@ -50,6 +57,18 @@ function playerName(): string {
   return name;
 }
 
+/** Small tiles for a handful of players: a mesh, everyone to everyone, 320×240 (docs/video.md says where it stops). */
+const tileVideo = { width: 320, height: 240, frameRate: 15 };
+const videoOn = new URLSearchParams(location.search).get('video') !== 'off';
+
+function useMedia(room: HostRoom | MemberRoom, transport: PeerJsTransport): RoomMedia | undefined {
+  if (!videoOn) return undefined;
+  const media = createRoomMedia({ room, peer: transport.peer, mode: 'mesh', video: tileVideo });
+  for (const element of document.querySelectorAll('beckon-video-grid, beckon-media-controls')) (element as HTMLElement & { media?: RoomMedia }).media = media;
+  $('players-video').hidden = false;
+  return media;
+}
+
 function setStatus(text: string, state: string): void {
   const status = $('connection');
   status.dataset['state'] = state;
@@ -75,7 +94,8 @@ async function main(): Promise<void> {
   if (hostId === undefined) {
     setStatus('Starting a game…', 'connecting');
     const transport = await createPeerJsTransport(signalling);
-    const room = hostRoom({ transport, name, room: 'Gem Rush' });
+    const room = hostRoom({ transport, name, room: 'Gem Rush', types: mediaMessageTypes, metadata: mediaMetadata(transport) });
+    const media = useMedia(room, transport);
     const game = new HostGame(room, board);
     game.start();
     const link = inviteLink(location, transport.localId);
@@ -96,12 +116,17 @@ async function main(): Promise<void> {
     };
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
-    debug = { role: 'host', selfId: room.selfId, room, host: game.host, avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
+    debug = { role: 'host', selfId: room.selfId, room, host: game.host, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'));
+    void media?.start();
     $('net-scope').textContent = 'measured at the host, all players';
   } else {
     setStatus('Joining…', 'connecting');
     const transport = await createPeerJsTransport(signalling);
-    const room = await joinRoom({ transport, hostId, name, identity: loadIdentity(sessionStorage, `arena:${hostId}`) }, (r) => {
+    let media: RoomMedia | undefined;
+    const room = await joinRoom({ transport, hostId, name, identity: loadIdentity(sessionStorage, `arena:${hostId}`), types: mediaMessageTypes, metadata: mediaMetadata(transport) }, (r) => {
+      // The media roster is replayed on join: the media object must be listening before then.
+      media = useMedia(r, transport);
       r.on(PlayerJoined, (e) => board.playerJoined(e));
       r.on(PlayerLeft, (e) => board.playerLeft(e));
       r.on(Scored, (e) => board.scored(e));
@@ -119,7 +144,9 @@ async function main(): Promise<void> {
     const apply = (): void => client.setControls(controls.read());
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
-    debug = { role: 'member', selfId: room.selfId, room, client, avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
+    debug = { role: 'member', selfId: room.selfId, room, client, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'));
+    void media?.start();
     $('net-scope').textContent = 'measured on this player’s link';
   }
   window.__arena = debug;

@@ -1,0 +1,38 @@
+import { Chat } from '@beckon/game';
+import type { HostRoom, MemberRoom } from '@beckon/core';
+
+const maxShown = 60;
+
+/**
+ * The game's chat: `Chat` events on the reliable lane, relayed by the host to everyone. Peer text is only ever
+ * set as text content, so hostile markup stays text.
+ */
+export function wireChat(room: HostRoom | MemberRoom, log: HTMLElement, form: HTMLFormElement, input: HTMLInputElement): void {
+  const show = (from: string, text: string, self: boolean): void => {
+    const item = document.createElement('li');
+    item.className = self ? 'chat-line self' : 'chat-line';
+    const who = document.createElement('span');
+    who.className = 'chat-who';
+    who.textContent = self ? 'You' : (room.participant(from)?.name ?? 'Someone');
+    const said = document.createElement('span');
+    said.className = 'chat-text';
+    said.textContent = text;
+    item.append(who, said);
+    log.append(item);
+    while (log.children.length > maxShown) log.firstElementChild?.remove();
+    log.scrollTop = log.scrollHeight;
+  };
+  room.on(Chat, (chat, meta) => show(meta.from, chat.text, false));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = input.value.trim().slice(0, 280);
+    if (text === '') return;
+    try {
+      room.send(Chat, { text });
+      show(room.selfId, text, true);
+      input.value = '';
+    } catch (error) {
+      show(room.selfId, `Not sent: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+  });
+}
