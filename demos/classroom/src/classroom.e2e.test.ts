@@ -1,6 +1,8 @@
 // A teacher and three students, each in their own Chromium context, run the built lesson page against a real
 // `beckon serve`: hands, a poll with a student's and the teacher's reload in the middle of it, chat — with the final
-// queue and tallies exact. Then the package's one-file bundle, dropped into a plain static page.
+// queue and tallies exact. Live video with Chromium's fake camera: the teacher's stream and a called-on student's
+// stage decode frames on the others' pages, and ending the stage closes its calls everywhere. Then the package's
+// one-file bundle, dropped into a plain static page.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from '@beckon/cli';
 import type { RunningServer } from '@beckon/cli';
 import { chromium } from 'playwright';
-import type { Browser, Locator, Page } from 'playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(demoDir, 'dist');
@@ -66,9 +68,16 @@ const chromiumArgs = [
 
 const warmup = 'beckon-poll[question="Which fraction is the largest?"]';
 
+/** A browser that refuses the camera and microphone: the participant stays in the class with data only. */
+const denyDevices = (): void => {
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+};
+
 describe('classroom demo in Chromium', () => {
   let server: RunningServer;
   let browser: Browser;
+  // Closed after each test: pages with live video left open would load the next test's machine.
+  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     // Always build: a stale bundle would test old code. The demo page's bundle, and the package's own.
@@ -81,6 +90,10 @@ describe('classroom demo in Chromium', () => {
     ]);
   }, 60_000);
 
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+
   afterAll(async () => {
     await browser?.close();
     await server?.close();
@@ -91,6 +104,10 @@ describe('classroom demo in Chromium', () => {
     const errors: string[] = [];
     const open = async (name: string): Promise<Page> => {
       const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+      contexts.push(context);
+      // This test checks the data exactly; video has its own test below. Without cameras, four pages do not
+      // encode and decode video on a 2-core machine while the tallies are checked.
+      await context.addInitScript(denyDevices);
       const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
       return page;
@@ -223,60 +240,118 @@ describe('classroom demo in Chromium', () => {
 
   it('carries live video: the teacher to every student, a called-on student on stage to everyone, until the teacher is done', async () => {
     const errors: string[] = [];
-    const open = async (name: string): Promise<Page> => {
-      const page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+    const open = async (name: string, init?: () => void): Promise<Page> => {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+      contexts.push(context);
+      if (init) await context.addInitScript(init);
+      const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
       return page;
+    };
+    type Media = {
+      tiles: { name: string; self: boolean; participantId: string }[];
+      remotes: Map<string, { call: { peerConnection?: RTCPeerConnection } }>;
+      onStage: boolean;
+      receiveStats(id: string): Promise<{ framesDecoded: number } | undefined>;
     };
     // Frames decoded from `name`'s stream on `page` (getStats through the media API), not merely an element present.
     const frames = (page: Page, name: string): Promise<number> =>
       page.evaluate(async (name) => {
-        type Media = { tiles: { name: string; self: boolean; participantId: string }[]; receiveStats(id: string): Promise<{ framesDecoded: number } | undefined> };
         const media = (document.getElementById('class') as unknown as { media?: Media }).media;
         const tile = media?.tiles.find((candidate) => candidate.name === name && !candidate.self);
         return tile ? ((await media!.receiveStats(tile.participantId))?.framesDecoded ?? 0) : 0;
       }, name);
     const tileNames = (page: Page): Promise<string[]> =>
-      page.evaluate(() => ((document.getElementById('class') as unknown as { media?: { tiles: { name: string }[] } }).media?.tiles ?? []).map((tile) => tile.name));
+      page.evaluate(() => ((document.getElementById('class') as unknown as { media?: Media }).media?.tiles ?? []).map((tile) => tile.name));
+    const stageState = (page: Page): Promise<string> => page.locator('beckon-hand-queue [part="stage-state"]').textContent({ timeout: 10_000 }).then((text) => text ?? '');
 
     const teacher = await open('teacher');
     await teacher.goto(`${server.url}/classroom/`);
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toContain('#join=');
     const link = await invite.inputValue();
-    const students: Page[] = [];
-    for (const name of ['Ada Lovelace', 'Ben Okafor']) {
-      const page = await open(name);
+    const join = async (page: Page, name: string): Promise<void> => {
       await page.goto(link);
       await page.getByLabel('Your name').fill(name);
       await page.getByRole('button', { name: 'Join class' }).click();
-      students.push(page);
-    }
-    const [ada, ben] = students as [Page, Page];
+      await expect.poll(() => page.locator('beckon-room').getByRole('status').first().textContent(), { timeout: 15_000 }).toContain("Ms Rivera's class");
+    };
+    const ada = await open('Ada Lovelace');
+    const ben = await open('Ben Okafor');
+    await Promise.all([join(ada, 'Ada Lovelace'), join(ben, 'Ben Okafor')]);
 
-    // The teacher's camera reaches every student.
+    // The teacher's camera reaches every student; no student publishes yet.
     for (const page of [ada, ben]) await expect.poll(() => frames(page, 'Ms Rivera'), { timeout: 25_000 }).toBeGreaterThan(10);
-    expect(await tileNames(ada)).not.toContain('Ben Okafor');
+    expect(await tileNames(ada)).toEqual(['Ms Rivera']);
 
-    // Ben raises his hand, the teacher calls on him: he is invited on stage, accepts, and everyone sees him.
+    // Ben raises his hand, the teacher calls on him: he is invited on stage, accepts, and everyone sees and hears him.
     await ben.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
     await teacher.getByRole('button', { name: 'Call on Ben Okafor' }).click({ timeout: 10_000 });
+    await expect.poll(() => stageState(teacher)).toBe('Invited on stage…');
     await ben.locator('beckon-media-controls').getByRole('button', { name: 'Join stage' }).click({ timeout: 10_000 });
     await expect.poll(() => frames(ada, 'Ben Okafor'), { timeout: 25_000 }).toBeGreaterThan(10);
     await expect.poll(() => frames(teacher, 'Ben Okafor'), { timeout: 25_000 }).toBeGreaterThan(10);
+    expect(await tileNames(ada)).toEqual(['Ms Rivera', 'Ben Okafor']);
+    for (const page of [teacher, ada]) await expect.poll(() => stageState(page)).toBe('On stage');
+
+    // Ben mutes his microphone: the tiles on the others' pages say so.
+    await ben.locator('beckon-media-controls').getByRole('button', { name: 'Microphone' }).click();
+    for (const page of [teacher, ada]) {
+      await page.locator('beckon-video-grid').getByRole('group', { name: 'Ben Okafor: on stage, microphone muted' }).waitFor({ timeout: 5000 });
+    }
+
+    // Ada raises her hand while Ben is on stage: the queue goes on beside the video.
+    await ada.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
+    await expect.poll(() => teacher.locator('beckon-hand-queue li .who').allTextContents()).toEqual(['Ada Lovelace']);
 
     if (screenshotDir !== undefined) {
       mkdirSync(screenshotDir, { recursive: true });
+      await ada.locator('beckon-chat').getByRole('textbox', { name: 'Message' }).fill('Is 4/9 less than 1/2 because 4.5 would be half?');
+      await ada.locator('beckon-chat').getByRole('textbox', { name: 'Message' }).press('Enter');
+      await ada.locator('beckon-reactions').getByRole('button', { name: 'React: thinking' }).click();
+      for (const page of [teacher, ada]) {
+        await page.evaluate(() => {
+          (document.activeElement as HTMLElement | null)?.blur();
+          window.scrollTo(0, 0);
+        });
+      }
       await teacher.waitForTimeout(500);
       await teacher.screenshot({ path: path.join(screenshotDir, 'classroom-video-teacher.png') });
       await ada.screenshot({ path: path.join(screenshotDir, 'classroom-video-student.png') });
     }
 
-    // The teacher is done with Ben: his stage ends on every page, and the teacher's video goes on.
+    // The teacher is done with Ben: his calls close on every page, his stage ends, and the teacher's video goes on.
+    const benId = await ben.evaluate(() => (document.getElementById('class') as unknown as { classroom: { room: { selfId: string } } }).classroom.room.selfId);
+    for (const page of [teacher, ada]) {
+      await page.evaluate((id) => {
+        const media = (document.getElementById('class') as unknown as { media: Media }).media;
+        (window as unknown as { __benPc: RTCPeerConnection }).__benPc = media.remotes.get(id)!.call.peerConnection!;
+      }, benId);
+    }
     await teacher.locator('beckon-hand-queue').getByRole('button', { name: 'Done' }).click();
-    for (const page of [ada, teacher]) await expect.poll(() => tileNames(page), { timeout: 10_000 }).not.toContain('Ben Okafor');
+    for (const page of [teacher, ada]) {
+      await expect.poll(() => tileNames(page), { timeout: 10_000 }).not.toContain('Ben Okafor');
+      await expect.poll(() => page.evaluate((id) => (document.getElementById('class') as unknown as { media: Media }).media.remotes.has(id), benId)).toBe(false);
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __benPc: RTCPeerConnection }).__benPc.connectionState), { timeout: 5000 }).toBe('closed');
+    }
+    await expect.poll(() => ben.evaluate(() => (document.getElementById('class') as unknown as { media: Media }).media.onStage)).toBe(false);
     const before = await frames(ada, 'Ms Rivera');
-    await expect.poll(() => frames(ada, 'Ms Rivera'), { timeout: 10_000 }).toBeGreaterThan(before);
+    await expect.poll(() => frames(ada, 'Ms Rivera'), { timeout: 10_000 }).toBeGreaterThan(before + 5);
+
+    // Chloé says no to the camera and microphone: she is in the class with data only, told why, and still watches.
+    const chloe = await open('Chloé Martin', denyDevices);
+    await join(chloe, 'Chloé Martin');
+    await expect
+      .poll(() => chloe.locator('beckon-media-controls').getByRole('status').textContent(), { timeout: 10_000 })
+      .toMatch(/Permission to use the camera or microphone was denied\. You are in the room with data only/);
+    expect(await chloe.locator('beckon-media-controls').getByRole('button', { name: 'Camera' }).isDisabled()).toBe(true);
+    await expect.poll(() => frames(chloe, 'Ms Rivera'), { timeout: 25_000 }).toBeGreaterThan(10);
+    await chloe.locator('beckon-raise-hand').getByRole('button', { name: 'Raise hand' }).click();
+    await expect.poll(() => teacher.locator('beckon-hand-queue li .who').allTextContents()).toEqual(['Ada Lovelace', 'Chloé Martin']);
+    if (screenshotDir !== undefined) {
+      await chloe.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await chloe.screenshot({ path: path.join(screenshotDir, 'classroom-video-no-camera.png') });
+    }
     expect(errors).toEqual([]);
   }, 90_000);
 
@@ -284,7 +359,9 @@ describe('classroom demo in Chromium', () => {
     const errors: string[] = [];
     const requests: string[] = [];
     const open = async (name: string): Promise<Page> => {
-      const page = await (await browser.newContext()).newPage();
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
       page.on('pageerror', (error) => errors.push(`${name}: ${error.message}`));
       page.on('request', (request) => requests.push(request.url()));
       return page;

@@ -82,3 +82,43 @@ describe('<beckon-raise-hand> and <beckon-hand-queue>', () => {
     expect(second!.querySelector<HTMLElement>('.actions')!.getBoundingClientRect().top).toBeLessThan(second!.querySelector<HTMLElement>('.name')!.getBoundingClientRect().bottom);
   });
 });
+
+describe('<beckon-hand-queue> with live video', () => {
+  it('passes axe; calling on a hand invites that student on stage, the student accepts, Done ends the stage', async () => {
+    current = stage();
+    const teacher = await current.room('<beckon-hand-queue></beckon-hand-queue>', { teacher: true }, { video: true });
+    const ada = await current.room('<beckon-raise-hand></beckon-raise-hand><beckon-hand-queue></beckon-hand-queue>', { student: 'Ada' }, { video: true });
+    const queue = teacher.querySelector('beckon-hand-queue')!;
+    const adaQueue = ada.querySelector('beckon-hand-queue')!;
+    const stageState = (element: Element): string => shadow(element).querySelector('[part="stage-state"]')?.textContent ?? '';
+    const adaId = ada.classroom!.room.selfId;
+    await until(() => teacher.media?.roster?.peers.has(adaId) === true, 'Ada in the media roster');
+    // Without media calls (loopback) the participant is told it is in with data only.
+    await until(() => ada.media?.local.error === 'No media transport: data only.', 'data only');
+
+    const raise = shadow(ada.querySelector('beckon-raise-hand')).querySelector('button')!;
+    await until(() => !raise.disabled, 'enabled');
+    raise.click();
+    await until(() => shadow(queue).querySelectorAll('li').length === 1, 'Ada at the teacher');
+    shadow(queue).querySelector<HTMLButtonElement>('button[aria-label="Call on Ada"]')!.click();
+
+    // The teacher's call-on is the invite: Ada is asked (nobody goes live unasked); both queues say so.
+    await until(() => ada.media?.invite !== undefined, 'Ada invited');
+    await until(() => stageState(queue) === 'Invited on stage…', 'invited at the teacher');
+    await until(() => stageState(adaQueue) === 'Invited on stage…', 'invited at Ada');
+    expect(teacher.media!.roster!.stage).toEqual([]);
+    expect(await axeViolations(teacher)).toEqual([]);
+
+    ada.media!.answerInvite(true);
+    await until(() => teacher.media!.roster!.stage.includes(adaId), 'Ada on stage');
+    await until(() => stageState(adaQueue) === 'On stage' && stageState(queue) === 'On stage', 'on stage everywhere');
+    expect(ada.media!.onStage).toBe(true);
+    expect(await axeViolations(ada)).toEqual([]);
+
+    // Done: the floor and the stage end together, on every page.
+    [...shadow(queue).querySelectorAll<HTMLButtonElement>('.speaking button')].find((b) => b.textContent?.trim() === 'Done')!.click();
+    await until(() => ada.media!.onStage === false, 'Ada off stage');
+    expect(teacher.media!.roster!.stage).toEqual([]);
+    await until(() => shadow(adaQueue).querySelector('.speaking') === null, 'floor cleared at Ada');
+  });
+});

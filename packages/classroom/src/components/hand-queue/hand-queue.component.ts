@@ -15,6 +15,7 @@ import { colorFor, initials, theme } from '../shared/theme.ts';
  * @csspart card - The card around the queue.
  * @csspart item - One hand in the queue.
  * @csspart speaking - The student the teacher called on.
+ * @csspart stage-state - With live video: whether that student is invited on stage or on it.
  * @cssproperty --beckon-accent - Accent colour.
  */
 export class BeckonHandQueue extends LitElement {
@@ -86,6 +87,25 @@ export class BeckonHandQueue extends LitElement {
       .speaking strong {
         flex: 1;
       }
+      .speaking .who {
+        flex: 1;
+        display: grid;
+        gap: 0.15rem;
+      }
+      .stage-state {
+        justify-self: start;
+        font-size: 0.78rem;
+        font-weight: 700;
+        padding: 0.05rem 0.5rem;
+        border-radius: 999px;
+        background: var(--_surface);
+        color: var(--_accent);
+        border: 1px solid color-mix(in srgb, var(--_accent) 35%, transparent);
+      }
+      .stage-state[data-state='live'] {
+        background: var(--_accent);
+        color: var(--_accent-contrast);
+      }
       .speaking button {
         padding: 0.3rem 0.6rem;
         font-size: 0.85rem;
@@ -109,7 +129,7 @@ export class BeckonHandQueue extends LitElement {
   /** Heading shown above the queue. */
   @property() heading = 'Raised hands';
 
-  readonly #classroom = new ClassroomController(this, ['hands', 'participants']);
+  readonly #classroom = new ClassroomController(this, ['hands', 'participants', 'media']);
   #timer: ReturnType<typeof setInterval> | undefined;
 
   override connectedCallback(): void {
@@ -130,6 +150,14 @@ export class BeckonHandQueue extends LitElement {
     if (done) this.dispatchEvent(new BeckonHandActionEvent(action, participantId));
   }
 
+  #stageState(participantId: string) {
+    const roster = this.#classroom.media?.roster;
+    if (!roster) return nothing;
+    if (roster.stage.includes(participantId)) return html`<span part="stage-state" class="stage-state" data-state="live">On stage</span>`;
+    if (roster.invited.includes(participantId)) return html`<span part="stage-state" class="stage-state" data-state="invited">Invited on stage…</span>`;
+    return nothing;
+  }
+
   override render() {
     const classroom = this.#classroom.classroom;
     const hands = classroom?.hands.hands ?? [];
@@ -142,7 +170,8 @@ export class BeckonHandQueue extends LitElement {
       </h2>
       ${calledOn
         ? html`<div part="speaking" class="speaking">
-            <span aria-hidden="true">🎙️</span><strong>${classroom!.hands.calledOnName} has the floor</strong>
+            <span aria-hidden="true">🎙️</span>
+            <span class="who"><strong>${classroom!.hands.calledOnName} has the floor</strong>${this.#stageState(calledOn)}</span>
             ${teacher ? html`<button class="quiet" @click=${() => classroom!.clearCalledOn()}>Done</button>` : nothing}
           </div>`
         : nothing}

@@ -1,10 +1,16 @@
+import type { RoomMedia } from '@beckon/media';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ChangeKind, Classroom } from '../../session/classroom.ts';
 
 /** What a widget needs from the `<beckon-room>` it belongs to. */
 export interface RoomProvider extends HTMLElement {
   readonly classroom: Classroom | undefined;
+  /** The room's live video, when the room has `video` on. */
+  readonly media?: RoomMedia | undefined;
 }
+
+/** What a widget re-renders on: parts of the classroom, or `media` (the video roster, stage, mute state). */
+export type WatchedKind = ChangeKind | 'media';
 
 /**
  * Finds the widget's `<beckon-room>` (the one named by its `room` attribute, else the nearest one around it,
@@ -13,15 +19,17 @@ export interface RoomProvider extends HTMLElement {
  */
 export class ClassroomController implements ReactiveController {
   classroom: Classroom | undefined;
+  media: RoomMedia | undefined;
   readonly #host: ReactiveControllerHost & HTMLElement;
-  readonly #kinds: ReadonlySet<ChangeKind>;
+  readonly #kinds: ReadonlySet<WatchedKind>;
   #room: HTMLElement | undefined;
   #off: (() => void) | undefined;
+  #offMedia: (() => void) | undefined;
   readonly #onReady = (): void => this.#attach();
 
-  constructor(host: ReactiveControllerHost & HTMLElement, kinds: readonly ChangeKind[]) {
+  constructor(host: ReactiveControllerHost & HTMLElement, kinds: readonly WatchedKind[]) {
     this.#host = host;
-    this.#kinds = new Set<ChangeKind>(['state', ...kinds]);
+    this.#kinds = new Set<WatchedKind>(['state', ...kinds]);
     host.addController(this);
   }
 
@@ -35,17 +43,24 @@ export class ClassroomController implements ReactiveController {
     this.#room?.removeEventListener('beckon-ready', this.#onReady);
     this.#off?.();
     this.#off = undefined;
+    this.#offMedia?.();
+    this.#offMedia = undefined;
     this.#room = undefined;
   }
 
   #attach(): void {
-    const classroom = (this.#room as RoomProvider | undefined)?.classroom;
-    if (classroom === this.classroom && this.#off) return;
+    const provider = this.#room as RoomProvider | undefined;
+    const classroom = provider?.classroom;
+    const media = provider?.media;
+    if (classroom === this.classroom && media === this.media && this.#off) return;
     this.#off?.();
+    this.#offMedia?.();
     this.classroom = classroom;
+    this.media = media;
     this.#off = classroom?.events.on('change', (kind) => {
       if (this.#kinds.has(kind)) this.#host.requestUpdate();
     });
+    this.#offMedia = this.#kinds.has('media') ? media?.events.on('change', () => this.#host.requestUpdate()) : undefined;
     this.#host.requestUpdate();
   }
 }
