@@ -7,13 +7,22 @@ const maxShown = 60;
  * The game's chat: `Chat` events on the reliable lane, relayed by the host to everyone. Peer text is only ever
  * set as text content, so hostile markup stays text.
  */
-export function wireChat(room: HostRoom | MemberRoom, log: HTMLElement, form: HTMLFormElement, input: HTMLInputElement): void {
+export function wireChat(
+  room: HostRoom | MemberRoom,
+  log: HTMLElement,
+  form: HTMLFormElement,
+  input: HTMLInputElement,
+  /** A player's colour in the arena (0xRRGGBB), so names in the chat match the avatars. */
+  colorOf: (participantId: string) => number | undefined = () => undefined,
+): void {
   const show = (from: string, text: string, self: boolean): void => {
     const item = document.createElement('li');
     item.className = self ? 'chat-line self' : 'chat-line';
     const who = document.createElement('span');
     who.className = 'chat-who';
     who.textContent = self ? 'You' : (room.participant(from)?.name ?? 'Someone');
+    const color = colorOf(from);
+    if (color !== undefined) who.style.color = `#${color.toString(16).padStart(6, '0')}`;
     const said = document.createElement('span');
     said.className = 'chat-text';
     said.textContent = text;
@@ -23,6 +32,10 @@ export function wireChat(room: HostRoom | MemberRoom, log: HTMLElement, form: HT
     log.scrollTop = log.scrollHeight;
   };
   room.on(Chat, (chat, meta) => show(meta.from, chat.text, false));
+  // Escape hands the keys back to the game (WASD in the box types, it does not steer).
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') input.blur();
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim().slice(0, 280);

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'host', selfId: room.selfId, room, host: game.host, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'));
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured at the host, all players';
   } else {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'member', selfId: room.selfId, room, client, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'));
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured on this player’s link';
   }

@@ -55,6 +55,10 @@ export class ArenaRenderer {
     this.app.stage.addChild(this.#world);
     this.#fit();
     this.app.renderer.on('resize', () => this.#fit());
+    // Pixi's resizeTo follows only the window; the page's layout also changes (the video strip appears).
+    new ResizeObserver(() => {
+      if (parent.clientWidth !== this.app.screen.width || parent.clientHeight !== this.app.screen.height) this.app.queueResize();
+    }).observe(parent);
   }
 
   /** World coordinates of a point on the canvas (for pointer steering). */
