@@ -15,6 +15,7 @@ export type {
 export { createRoomMedia, RoomMedia } from './room-media.ts';
 export { messageTypes as mediaMessageTypes } from './gen/media.ts';
 export * as mediaMessages from './gen/media.ts';
+export { theme as baseTheme } from './components/shared/theme.ts';
 export { BeckonVideoGrid } from './components/video-grid/video-grid.component.ts';
 export { BeckonMediaControls } from './components/media-controls/media-controls.component.ts';
 export { BeckonMediaToggleEvent, BeckonStageActionEvent } from './components/shared/events.ts';

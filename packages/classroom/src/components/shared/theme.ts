@@ -1,38 +1,13 @@
+import { baseTheme } from '@beckon/media';
 import { css } from 'lit';
 
 /**
- * Shared look. Every element reads these custom properties, so a page themes all of them at once:
- * --beckon-accent, --beckon-accent-contrast, --beckon-surface, --beckon-surface-muted, --beckon-text,
- * --beckon-muted, --beckon-border, --beckon-radius, --beckon-font, --beckon-success, --beckon-danger.
+ * Shared look: the base every Beckon element shares (custom properties, box sizing; from `@beckon/media`, so a page
+ * theme styles the classroom and the video elements alike), plus the classroom's cards, buttons and fields.
  */
-export const theme = css`
-  :host {
-    --_accent: var(--beckon-accent, #4f46e5);
-    --_accent-contrast: var(--beckon-accent-contrast, #ffffff);
-    --_accent-soft: var(--beckon-accent-soft, color-mix(in srgb, var(--_accent) 12%, transparent));
-    --_surface: var(--beckon-surface, #ffffff);
-    --_surface-muted: var(--beckon-surface-muted, #f6f7fb);
-    --_text: var(--beckon-text, #1c2033);
-    --_muted: var(--beckon-muted, #5d6479);
-    --_border: var(--beckon-border, #e3e6ef);
-    --_radius: var(--beckon-radius, 14px);
-    --_success: var(--beckon-success, #0a7350);
-    --_danger: var(--beckon-danger, #c2334d);
-    display: block;
-    box-sizing: border-box;
-    color: var(--_text);
-    font-family: var(--beckon-font, inherit);
-    font-size: 0.95rem;
-    line-height: 1.45;
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
-  }
+export const theme = [
+  baseTheme,
+  css`
   .card {
     background: var(--_surface);
     border: 1px solid var(--_border);
@@ -112,17 +87,6 @@ export const theme = css`
     font-size: 0.9rem;
     margin: 0.25rem 0;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
   .avatar {
     flex: none;
     display: inline-grid;
@@ -134,7 +98,8 @@ export const theme = css`
     font-weight: 700;
     color: #fff;
   }
-`;
+`,
+];
 
 /** Initials for an avatar. */
 export function initials(name: string): string {
