@@ -10,25 +10,12 @@ import type { RunningServer } from '@beckon/cli';
 import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(demoDir, 'dist');
 // Set to a directory to save screenshots (docs/screenshots in the repository).
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
-
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--mute-audio',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
 
 interface Shown {
   x: number;
@@ -55,7 +42,7 @@ describe('Gem Rush in Chromium', () => {
     if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
     [server, browser] = await Promise.all([
       startServer({ statics: [`/arena=${distDir}`] }),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+      chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }),
     ]);
   }, 60_000);
 

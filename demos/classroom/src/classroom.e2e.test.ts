@@ -14,6 +14,7 @@ import type { RunningServer } from '@beckon/cli';
 import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
 const distDir = path.join(demoDir, 'dist');
@@ -52,20 +53,6 @@ function viteBuild(cwd: string): Promise<void> {
 // Set to a directory to save screenshots of the teacher's and a student's view.
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--mute-audio',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
-];
-
 const warmup = 'beckon-poll[question="Which fraction is the largest?"]';
 
 /** A browser that refuses the camera and microphone: the participant stays in the class with data only. */
@@ -86,7 +73,7 @@ describe('classroom demo in Chromium', () => {
     copyFileSync(path.join(packageDir, 'dist', 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
     [server, browser] = await Promise.all([
       startServer({ statics: [`/classroom=${distDir}`, `/plain=${plainDir}`] }),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+      chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }),
     ]);
   }, 60_000);
 
