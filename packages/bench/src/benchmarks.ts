@@ -2,11 +2,11 @@ import { codec } from './benchmarks/codec.ts';
 import type { Benchmark } from './harness/types.ts';
 import { networkOverhead } from './benchmarks/network-overhead.ts';
 import { networkChromium } from './benchmarks/network-chromium.ts';
-import { lanesUnderLossBenchmark } from './benchmarks/lanes-under-loss.ts';
+import { lanesUnderLossBenchmark, lanesUnderLossChromium } from './benchmarks/lanes-under-loss.ts';
 import { fanoutBenchmark } from './benchmarks/fanout.ts';
 import { gameSync } from './benchmarks/game-sync.ts';
 import { media } from './benchmarks/media.ts';
 import { classroomBenchmark } from './benchmarks/classroom.ts';
 
 /** Every benchmark, in the order `pnpm bench` runs them and docs/benchmarks.md lists them. Add one line per benchmark. */
-export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, fanoutBenchmark, gameSync, media, classroomBenchmark];
+export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, lanesUnderLossChromium, fanoutBenchmark, gameSync, media, classroomBenchmark];

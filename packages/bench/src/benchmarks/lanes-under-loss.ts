@@ -1,5 +1,5 @@
 import { formatInteger } from '../harness/format.ts';
-import type { BarChart, Benchmark, Table } from '../harness/types.ts';
+import type { BarChart, Benchmark, BenchResult, Table } from '../harness/types.ts';
 import { runInLab } from '../lab/namespace.ts';
 import { profiles } from '../lab/profiles.ts';
 import type { LaneRow, LanesInput } from '../lab/tasks/lanes.ts';
@@ -13,7 +13,7 @@ const laneLabels: Record<string, string> = {
   partial: 'partial (unordered, 150 ms lifetime)',
 };
 
-const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : formatInteger(value));
+const ms = (value: number | null): string => (value === null || Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : formatInteger(value));
 const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 export const lanesUnderLossBenchmark: Benchmark = {
@@ -28,7 +28,13 @@ export const lanesUnderLossBenchmark: Benchmark = {
   async run(ctx) {
     const input = ctx.quick ? quick : full;
     const { result, isolated } = await runInLab<LanesInput, { rows: LaneRow[] }>(ctx, 'lab/tasks/lanes.ts', 'lanesUnderLoss', input, 600_000);
-    const rows = result.rows;
+    return lanesReport(result.rows, input, isolated, 'Node');
+  },
+};
+
+/** The lanes-under-loss table, charts and summary, for rows measured in Node or in Chromium. */
+export function lanesReport(rows: readonly LaneRow[], input: LanesInput, isolated: boolean, place: string): BenchResult {
+  {
     const table: Table = {
       title: 'Delivery latency and delivered fraction per lane and network profile',
       columns: [
@@ -58,9 +64,12 @@ export const lanesUnderLossBenchmark: Benchmark = {
       note:
         `Per profile, each lane streams ${input.rounds} slices of ${input.sliceSeconds} s (${Math.round(input.rounds * input.sliceSeconds * input.hz)} ` +
         'messages in all), the lanes alternating slice by slice; percentiles are over all its messages. "> 100 ms" counts messages ' +
-        'that arrived more than 100 ms after they were sent, as a share of all sent. Both peers and the relay share one Node process ' +
-        'on a shared machine: "Longest stall" is the longest event-loop delay seen in any of the lane\'s slices, and where it is ' +
-        'large the tail figures measure the machine, not the lane; the median of per-slice p99s is less sensitive to one stall.',
+        'that arrived more than 100 ms after they were sent, as a share of all sent. ' +
+        (place === 'Node'
+          ? 'Both peers and the relay share one Node process on a shared machine: "Longest stall" is the longest event-loop delay ' +
+            'seen in any of the lane\'s slices, and where it is large the tail figures measure the machine, not the lane; the median ' +
+            'of per-slice p99s is less sensitive to one stall.'
+          : 'The two pages and the relay run in separate processes; event-loop stalls are not measured there ("–").'),
     };
     const lanes = [...new Set(rows.map((row) => row.lane))];
     const chart = (id: string, title: string, unit: string, pick: (row: LaneRow) => number): BarChart => ({
@@ -90,10 +99,32 @@ export const lanesUnderLossBenchmark: Benchmark = {
       summary,
       tables: [table],
       charts: [
-        chart('p99', 'State stream latency p99 per lane and profile (Node; median of slices)', 'ms', (row) => row.sliceP99Median),
+        chart('p99', `State stream latency p99 per lane and profile (${place}; median of slices)`, 'ms', (row) => row.sliceP99Median),
         chart('delivered', 'Share of the state stream delivered', '% delivered', (row) => (row.delivered / row.sent) * 100),
       ],
       data: { input, isolated, rows },
     };
+  }
+}
+
+export const lanesUnderLossChromium: Benchmark = {
+  name: 'lanes-under-loss-chromium',
+  title: 'Lanes under loss between two Chromium pages',
+  description:
+    'The same 60 Hz state stream and network profiles as above, between two pages of headless Debian Chromium (separate browser ' +
+    'contexts, Beckon rooms over the PeerJS transport), through the lab\'s UDP relay: each page\'s remote descriptions and ICE ' +
+    'candidates are rewritten by the relay in Node, through functions Playwright exposes to the page. Latency is from `send` in the ' +
+    'host page to the handler in the member page, on the machine\'s one wall clock.',
+  needs: ['network-lab', 'browser'],
+  async run(ctx) {
+    const input = ctx.quick ? quick : full;
+    const { result, isolated } = await runInLab<LanesInput, { rows: LaneRow[]; chromium: string }>(
+      ctx,
+      'lab/tasks/lanes-chromium.ts',
+      'lanesUnderLossChromium',
+      input,
+      600_000,
+    );
+    return lanesReport(result.rows, input, isolated, `Chromium ${result.chromium.split('.')[0]}`);
   },
 };

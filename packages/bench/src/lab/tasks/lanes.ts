@@ -41,7 +41,7 @@ export interface LaneRow {
   readonly maxLoopLagMs: number;
 }
 
-interface Slice {
+export interface Slice {
   readonly sent: number;
   readonly latencies: number[];
   readonly relayDropped: number;
@@ -49,7 +49,7 @@ interface Slice {
   readonly maxLoopLagMs: number;
 }
 
-function summarizeSlices(profile: string, label: string, lane: LaneName, slices: readonly Slice[]): LaneRow {
+export function summarizeSlices(profile: string, label: string, lane: LaneName, slices: readonly Slice[]): LaneRow {
   const latencies = slices.flatMap((slice) => slice.latencies).sort((a, b) => a - b);
   const sent = slices.reduce((sum, slice) => sum + slice.sent, 0);
   const q = (sorted: readonly number[], x: number): number => (sorted.length === 0 ? Number.NaN : quantile(sorted, x));
@@ -72,7 +72,7 @@ function summarizeSlices(profile: string, label: string, lane: LaneName, slices:
   };
 }
 
-const settleMs = 1000;
+export const settleMs = 1000;
 
 /**
  * For each profile: a host and a member connect through the impairing relay (a fresh pair per profile, so
