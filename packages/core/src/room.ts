@@ -430,7 +430,7 @@ export class HostRoom extends Room {
         transfer ||= sent.transfer;
         if (tracked && known) {
           void sent.settled.then((result) => {
-            if (result.ok) known.unacked = known.unacked.filter((kept) => kept.id > outgoing.id);
+            if (result.ok) dropAcknowledged(known.unacked, outgoing.id);
           });
         }
         results.push(sent.settled);
@@ -564,7 +564,7 @@ export class HostRoom extends Room {
         if (kept.id <= resumeFrom) continue;
         const sent = session.send(kept, 'reliable');
         void sent.settled.then((result) => {
-          if (result.ok) record.unacked = record.unacked.filter((other) => other.id > kept.id);
+          if (result.ok) dropAcknowledged(record.unacked, kept.id);
         });
       }
       for (const resolve of record.waiting.splice(0)) resolve({ ok: true, seq: 0, at: now() });
@@ -716,11 +716,18 @@ interface Known {
   /** Last id given to a reliable message for the member. */
   sentId: number;
   /** Reliable messages for the member not yet acknowledged, redelivered after a reconnect. */
-  unacked: Frame[];
+  readonly unacked: Frame[];
   /** Deliveries waiting for the member to come back. */
   waiting: ((result: DeliveryResult) => void)[];
   /** When the member's link went away, if it is away. */
   goneAt: number | undefined;
+}
+
+/** Drops the kept frames up to and including `id` (they are in id order), without copying the rest. */
+function dropAcknowledged(unacked: Frame[], id: number): void {
+  let count = 0;
+  while (count < unacked.length && unacked[count]!.id <= id) count++;
+  unacked.splice(0, count);
 }
 
 function takeTypeToken(slot: MemberSlot, type: MessageType): boolean {
@@ -761,7 +768,7 @@ export class MemberRoom extends Room {
   readonly #epoch = randomId(8);
   #sentId = 0;
   /** Reliable messages not yet acknowledged (or not yet sent while reconnecting), re-sent after a reconnect. */
-  #outbox: OutboxEntry[] = [];
+  readonly #outbox: OutboxEntry[] = [];
   #hostEpoch = '';
   #receivedId = 0;
   /** Frames from the host that arrive before the welcome is checked and applied, handled right after. */
@@ -894,14 +901,14 @@ export class MemberRoom extends Room {
     try {
       sent = session.send({ type: entry.type, payload: entry.payload, to: entry.to, id: entry.id }, entry.lane);
     } catch (error) {
-      this.#outbox = this.#outbox.filter((other) => other !== entry);
+      this.#forget(entry);
       throw error;
     }
     entry.transfer = sent.transfer;
     void sent.settled.then((result) => {
       // A failure because the link dropped is not final: the entry stays and is re-sent after the reconnect.
       if (!result.ok) return;
-      this.#outbox = this.#outbox.filter((other) => other !== entry);
+      this.#forget(entry);
       entry.resolve(result);
     });
   }
@@ -912,7 +919,7 @@ export class MemberRoom extends Room {
     if (!session) return;
     for (const entry of [...this.#outbox]) {
       if (entry.id <= lastAccepted) {
-        this.#outbox = this.#outbox.filter((other) => other !== entry);
+        this.#forget(entry);
         entry.resolve({ ok: true, seq: 0, at: now() });
         continue;
       }
@@ -922,6 +929,12 @@ export class MemberRoom extends Room {
         if (error instanceof BeckonError) entry.resolve({ ok: false, seq: 0, error });
       }
     }
+  }
+
+  /** Takes an entry out of the outbox; acknowledgements come in order, so it is almost always the first. */
+  #forget(entry: OutboxEntry): void {
+    const index = this.#outbox.indexOf(entry);
+    if (index >= 0) this.#outbox.splice(index, 1);
   }
 
   #failOutbox(reason: string): void {

@@ -209,6 +209,7 @@ export class PeerSession {
     if (!lane) throw new BeckonError('not-connected', `No ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
     const seq = wantAck && lane.reliable ? ++this.#seq : 0;
     const frame: FrameInit = { ...init, seq, sentAt: init.sentAt || now() };
+    // The head is encoded once: a small frame is head + payload in one buffer, a large one is chunked from both.
     const head = encodeFrameHead(frame);
     const size = head.length + frame.payload.length;
     const limit = this.frameLimit;
@@ -232,7 +233,7 @@ export class PeerSession {
       transfer = this.#nextTransfer++;
       this.#enqueueChunks(lane, [head, frame.payload], size, transfer, init.type);
     } else if (lane.reliable) {
-      const bytes = encodeFrame(frame);
+      const bytes = joinFrame(head, frame.payload);
       this.#assertRoom(lane, bytes.length);
       lane.queue.push({ bytes });
       lane.queuedBytes += bytes.length;
@@ -241,7 +242,7 @@ export class PeerSession {
       const error = new BeckonError('queue-full', `The ${laneName} lane to ${this.peer} is congested; frame dropped`, { peer: this.peer, lane: laneName });
       return { seq, transfer, settled: Promise.resolve({ ok: false, seq, error }) };
     } else {
-      const written = this.#write(lane, encodeFrame(frame));
+      const written = this.#write(lane, joinFrame(head, frame.payload));
       this.#reportBuffered(laneName, lane);
       const result: DeliveryResult = written
         ? { ok: true, seq, at: now() }
@@ -508,7 +509,7 @@ const CHUNK_PAYLOAD_TAG = (2 << 3) | 2;
 
 /**
  * An Envelope carrying a Chunk, written in one pass (wire-compatible with `Chunk` in protos/beckon/control.proto and
- * `encodeFrame`; session.test.ts checks it against both).
+ * `encodeFrame`; codec.test.ts checks it against both).
  */
 export function encodeChunkFrame(
   job: Pick<Transfer, 'transfer' | 'index' | 'count' | 'type'> & { readonly message: { readonly length: number } },
@@ -544,4 +545,12 @@ function sliceSegments(segments: readonly Uint8Array[], start: number, end: numb
     offset += segment.length;
   }
   return out;
+}
+
+/** A whole frame: its head followed by its payload. */
+function joinFrame(head: Uint8Array, payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(head.length + payload.length);
+  frame.set(head);
+  frame.set(payload, head.length);
+  return frame;
 }
