@@ -3,12 +3,28 @@
 # Sourced by .ci/run, scripts/test.sh and scripts/start.mjs's shell step; safe to run again (each step checks first).
 set -euo pipefail
 PNPM_VERSION=9.15.9
+# Works with any pnpm from 9 on (tried: 9.15.9, 12.4.2, 12.23.0): pnpm-lock.yaml is lockfile v9.0, which pnpm 8 and
+# older cannot read. So a pnpm that is already there is used as it is, unless it is older than 9 or does not run;
+# only then is pnpm@$PNPM_VERSION installed: globally when there is none, else into a private prefix put first on PATH
+# (installing globally over another package manager's pnpm can fail, and would replace the user's own).
+PNPM_MIN_MAJOR=9
 
 ensure_pnpm() {
+  local found major prefix
   if ! command -v pnpm >/dev/null 2>&1; then
     echo "beckon: installing pnpm@$PNPM_VERSION" >&2
     npm install -g "pnpm@$PNPM_VERSION" >&2
+    return 0
   fi
+  found=$(pnpm --version 2>/dev/null || true)
+  major=${found%%.*}
+  if [[ "$major" =~ ^[0-9]+$ ]] && [ "$major" -ge "$PNPM_MIN_MAJOR" ]; then return 0; fi
+  prefix="${BECKON_PNPM_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/beckon/pnpm-$PNPM_VERSION}"
+  if [ ! -x "$prefix/bin/pnpm" ]; then
+    echo "beckon: the pnpm on PATH (${found:-it does not run}) is too old for this workspace, which needs pnpm $PNPM_MIN_MAJOR or newer; installing pnpm@$PNPM_VERSION into $prefix" >&2
+    npm install -g --prefix "$prefix" "pnpm@$PNPM_VERSION" >&2
+  fi
+  export PATH="$prefix/bin:$PATH"
 }
 
 ensure_chromium() {

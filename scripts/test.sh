@@ -13,7 +13,12 @@ ensure_deps
 rm -rf .vitest-results
 typecheck_failed=0
 echo "== typecheck"
-if ! pnpm -s typecheck; then typecheck_failed=1; fi
+if ! pnpm --silent typecheck; then typecheck_failed=1; fi
+
+# The consumer tests need the published packages installed into apps outside the workspace; npm needs the
+# registry, which the namespace below has no route to, so this step runs first (CI always starts afresh).
+echo "== consumer apps (build, pack, npm install outside the workspace)"
+pnpm exec tsx scripts/consumer/prepare.ts ${CI:+--force} || echo "consumer apps could not be prepared: the consumer tests will fail" >&2
 
 echo "== vitest (inside a loopback-only network namespace)"
 bash scripts/netns.sh pnpm exec vitest run --config scripts/vitest.config.ts "$@" \

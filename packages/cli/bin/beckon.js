@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// The workspace ships TypeScript sources; tsx runs them without a build step.
-import { register } from 'tsx/esm/api';
+// The published command: the compiled CLI in dist/ (`pnpm build`). Inside the workspace, bin/beckon-dev.js runs the sources.
+import { main } from '../dist/main.js';
 
-register();
-const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv.slice(2));

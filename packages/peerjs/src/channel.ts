@@ -29,7 +29,12 @@ export class RtcChannel implements Channel {
       const message = error instanceof Error ? error.message : `data channel "${lane.name}" failed`;
       this.#emit((h) => h.onError(new BeckonError('lane-error', message, { lane: lane.name, cause: error })));
     });
-    channel.addEventListener('bufferedamountlow', () => this.#emit((h) => h.onBufferedAmountLow()));
+    // node-datachannel queues the event from its own thread: when the buffer dipped below the threshold between two
+    // sends, the event arrives after the buffer has filled again. Passing that stale event on would let the session
+    // send into a full buffer; the next real drain fires the event again.
+    channel.addEventListener('bufferedamountlow', () => {
+      if (channel.bufferedAmount <= channel.bufferedAmountLowThreshold) this.#emit((h) => h.onBufferedAmountLow());
+    });
     channel.addEventListener('message', (event: MessageEvent<unknown>) => {
       const bytes = toBytes(event.data);
       if (bytes === undefined) return;

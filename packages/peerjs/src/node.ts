@@ -1,13 +1,22 @@
-import { cleanup, setSctpSettings } from 'node-datachannel';
-import {
-  RTCDataChannel,
-  RTCDataChannelEvent,
-  RTCIceCandidate,
-  RTCPeerConnection as PolyfillPeerConnection,
-  RTCPeerConnectionIceEvent,
-  RTCSessionDescription,
-} from 'node-datachannel/polyfill';
-import { WebSocket } from 'ws';
+import type * as NodeDataChannel from 'node-datachannel';
+import type * as Polyfill from 'node-datachannel/polyfill';
+import type * as Ws from 'ws';
+
+/** Loads an optional peer dependency, or says how to install it: a browser-only install has neither. */
+async function loadOptional<T>(name: string, why: string): Promise<T> {
+  try {
+    return (await import(name)) as T;
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(`'${name}'`);
+    if (!missing) throw error;
+    throw new Error(`@beckon/peerjs/node needs the package "${name}" (${why}): npm install ${name}`, { cause: error });
+  }
+}
+
+const { cleanup, setSctpSettings } = await loadOptional<typeof NodeDataChannel>('node-datachannel', 'WebRTC for Node');
+const { RTCDataChannel, RTCDataChannelEvent, RTCIceCandidate, RTCPeerConnection: PolyfillPeerConnection, RTCPeerConnectionIceEvent, RTCSessionDescription } =
+  await loadOptional<typeof Polyfill>('node-datachannel/polyfill', 'WebRTC for Node');
+type PolyfillPeerConnectionClass = typeof Polyfill.RTCPeerConnection;
 
 /**
  * WebRTC for Node: node-datachannel's W3C polyfill and `ws`, installed on `globalThis` so that PeerJS
@@ -44,7 +53,7 @@ type Config = RTCConfiguration & { bindAddress?: string };
  */
 const answererHoldMs = 150;
 
-function boundPeerConnection(bindAddress: string): typeof PolyfillPeerConnection {
+function boundPeerConnection(bindAddress: string): PolyfillPeerConnectionClass {
   /**
    * Adds the bind address to every connection, and holds remote ICE candidates that arrive before the
    * remote description: node-datachannel throws on those, where browsers queue them.
@@ -95,15 +104,21 @@ function boundPeerConnection(bindAddress: string): typeof PolyfillPeerConnection
 }
 
 /**
- * `ws` throws an unhandled 'error' event (a refused connection, say) where a browser's WebSocket only
- * dispatches it; PeerJS listens to `onclose`, not to 'error', so give every socket a listener.
+ * Node 20 has no WebSocket: `ws` stands in. It throws an unhandled 'error' event (a refused connection, say) where a
+ * browser's WebSocket only dispatches it; PeerJS listens to `onclose`, not to 'error', so give every socket a listener.
  */
-class BrowserLikeWebSocket extends WebSocket {
-  constructor(...args: ConstructorParameters<typeof WebSocket>) {
-    super(...args);
-    this.on('error', () => {});
-  }
+async function browserLikeWebSocket(): Promise<unknown> {
+  const { WebSocket } = await loadOptional<typeof Ws>('ws', 'a WebSocket client on Node 20');
+  return class BrowserLikeWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.on('error', () => {});
+    }
+  };
 }
+
+// Node 22 and later have their own WebSocket, which PeerJS also accepts.
+const fallbackWebSocket = typeof globalThis.WebSocket === 'undefined' ? await browserLikeWebSocket() : undefined;
 
 /** Puts RTCPeerConnection & co. and WebSocket on globalThis. Call before the first transport is created. */
 export function installNodeWebRTC(options: NodeWebRTCOptions = {}): void {
@@ -119,8 +134,7 @@ export function installNodeWebRTC(options: NodeWebRTCOptions = {}): void {
   g.RTCDataChannel = RTCDataChannel;
   g.RTCDataChannelEvent = RTCDataChannelEvent;
   g.RTCPeerConnectionIceEvent = RTCPeerConnectionIceEvent;
-  // Node 22 has its own WebSocket, which PeerJS also accepts; Node 20 has none.
-  if (g.WebSocket === undefined) g.WebSocket = BrowserLikeWebSocket;
+  if (g.WebSocket === undefined) g.WebSocket = fallbackWebSocket;
 }
 
 /** Releases node-datachannel's native threads so the process can exit. Close every transport first. */

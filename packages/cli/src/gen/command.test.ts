@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-const bin = path.join(repoRoot, 'packages/cli/bin/beckon.js');
+const bin = path.join(repoRoot, 'packages/cli/bin/beckon-dev.js');
 let dir: string;
 
 function beckon(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -9,8 +9,13 @@ export class GenError extends Error {
   override readonly name = 'GenError';
 }
 
-/** The repository's `protos/` dir, so `import "beckon/options.proto"` works without --proto-path. */
-export const bundledProtoDir = fileURLToPath(new URL('../../../../protos', import.meta.url));
+/**
+ * Where `import "beckon/options.proto"` is found without --proto-path: the copy the package ships (`protos/`, written
+ * by the build), and the repository's `protos/` when running from the workspace (it also holds envelope.proto).
+ */
+export const bundledProtoDirs = [new URL('../../protos', import.meta.url), new URL('../../../../protos', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .filter((dir) => existsSync(path.join(dir, 'beckon/options.proto')));
 
 const require = createRequire(import.meta.url);
 
@@ -39,7 +44,7 @@ export function loadRoot(options: LoadOptions): protobuf.Root {
   const searchDirs = [
     ...options.protoPaths.map((dir) => path.resolve(dir)),
     ...files.map((file) => path.dirname(file)),
-    bundledProtoDir,
+    ...bundledProtoDirs,
   ].filter((dir, index, all) => all.indexOf(dir) === index);
 
   const root = new protobuf.Root();

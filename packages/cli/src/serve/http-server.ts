@@ -32,7 +32,7 @@ export async function listen(options: ServeOptions): Promise<ListeningServer> {
 
   const peers = new Set<string>();
   app.get('/health', (_request, response) => {
-    response.json({ ok: true, peers: peers.size, uptimeMs: Date.now() - started });
+    response.json({ ok: true, peers: peers.size, uptimeMs: Date.now() - started, node: process.version });
   });
   for (const { mount, dir } of options.statics) app.use(mount, express.static(dir));
 

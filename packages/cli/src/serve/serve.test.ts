@@ -13,7 +13,7 @@ import { cleanupNodeWebRTC, installNodeWebRTC } from '@beckon/peerjs/node';
 import { parseServeArgs } from './options.ts';
 import { startServer } from './server.ts';
 
-const bin = fileURLToPath(new URL('../../bin/beckon.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../bin/beckon-dev.js', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
 
 interface Cli {

@@ -28,7 +28,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const binPath = fileURLToPath(new URL('../../bin/beckon.js', import.meta.url));
+// Compiled (dist/serve/server.js) runs the published bin; the sources (src/serve/server.ts) run the workspace's tsx bin.
+const binPath = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../bin/beckon-dev.js' : '../../bin/beckon.js', import.meta.url));
 const listeningLine = /^beckon serve listening on (http:\/\/(.+):(\d+)) \(signalling path (\S+)\)$/m;
 
 /**

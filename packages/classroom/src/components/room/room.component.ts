@@ -22,6 +22,8 @@ import { describeBlocked, describeJoinError, readTicket } from './invite.ts';
 import type { Ticket } from './invite.ts';
 import { BeckonConnectionChangeEvent, BeckonErrorEvent, BeckonParticipantsChangeEvent, BeckonReadyEvent } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
+import { parseIceServers, resolveSignalling } from './signalling.ts';
+import type { SignallingConfig } from './signalling.ts';
 import { styles } from './room.styles.ts';
 
 /** Makes the transport the room runs on; `id` is the PeerJS id to register (the teacher's), or undefined. */
@@ -65,8 +67,20 @@ export class BeckonRoom extends LitElement {
   @property() mode: 'auto' | 'host' | 'join' = 'auto';
   /** The teacher's display name. */
   @property({ attribute: 'teacher-name' }) teacherName = 'Teacher';
-  /** Where the signalling server is mounted on the page's origin. */
+  /**
+   * The signalling server (`beckon serve`): a URL such as `https://signal.example.org/peerjs` (a `?key=` names a
+   * PeerServer key), or as a property the parts `{ host, port, path, secure, key }`. Default: the page's own origin.
+   */
+  @property({ attribute: 'signalling' }) signalling: SignallingConfig = '';
+  /** Where the signalling server is mounted, when `signalling` gives none (or is the page's own origin). */
   @property({ attribute: 'signalling-path' }) signallingPath = '/peerjs';
+  /**
+   * STUN and TURN servers, as JSON (`[{"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}]`) or, as
+   * a property, an array. Default none: peers on one network connect directly; across NATs they need these.
+   */
+  @property({ attribute: 'ice-servers' }) iceServers: string | readonly RTCIceServer[] = '';
+  /** `relay` sends all traffic through the TURN servers, hiding participants' addresses from each other. */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
   /** The teacher's peer id to join, for rooms without keys (default: from the `#join=` link). */
   @property({ attribute: 'host-id' }) hostId = '';
   /** The invite to join with (`formatInvite`), instead of the `#join=` link. Property only: it is a secret. */
@@ -296,10 +310,16 @@ export class BeckonRoom extends LitElement {
 
   async #transport(id?: string): Promise<Transport> {
     if (this.transportFactory) return this.transportFactory(id);
+    // Checked before loading PeerJS, so a typo in the page shows at once, in words.
+    const server = resolveSignalling(this.signalling, this.signallingPath, location);
+    const iceServers = parseIceServers(this.iceServers);
     const { createPeerJsTransport } = await import('@beckon/peerjs');
-    const secure = location.protocol === 'https:';
-    const port = location.port === '' ? (secure ? 443 : 80) : Number(location.port);
-    return createPeerJsTransport({ ...(id === undefined ? {} : { id }), host: location.hostname, port, path: this.signallingPath, secure });
+    return createPeerJsTransport({
+      ...(id === undefined ? {} : { id }),
+      ...server,
+      iceServers,
+      ...(this.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
+    });
   }
 
   async #start(): Promise<void> {
