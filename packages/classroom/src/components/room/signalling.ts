@@ -62,7 +62,7 @@ export function resolveSignalling(config: SignallingConfig | undefined, fallback
   }
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   if (!secure && url.protocol !== 'http:' && url.protocol !== 'ws:') {
-    throw new SignallingConfigError(`The signalling address must start with https:// or http://, not ${url.protocol}`);
+    throw new SignallingConfigError(`The signalling address must start with https:// or http:// (it starts with ${url.protocol}//).`);
   }
   const key = url.searchParams.get('key');
   return {
