@@ -48,6 +48,17 @@ describe('the consumer apps', () => {
   });
 });
 
+describe('the workspace with a current pnpm', () => {
+  it('installs from the lockfile without changing it, type-checks, and loads node-datachannel (pnpm 12)', () => {
+    const { pnpm12 } = requireManifest();
+    expect(pnpm12.version).toMatch(/^12\./);
+    expect(pnpm12.install.code, pnpm12.install.output).toBe(0);
+    expect(pnpm12.lockfileUnchanged).toBe(true);
+    expect(pnpm12.typecheck.code, pnpm12.typecheck.output).toBe(0);
+    expect(pnpm12.nativeModule.output.trim()).toBe('loaded');
+  });
+});
+
 describe('the tarballs', () => {
   it.each(publishedPackages)('@beckon/%s ships built code, its README and LICENSE, and no tests or sources', (name) => {
     const { files, json } = tarball(name);

@@ -4,7 +4,7 @@
 // before entering the loopback-only namespace; scripts/consumer/consumer.test.ts then checks the apps offline.
 // Usage: pnpm exec tsx scripts/consumer/prepare.ts [--force]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   appDir,
@@ -17,7 +17,10 @@ import {
   sourceHash,
   tarballDir,
 } from './workdir.ts';
-import type { AppName, ConsumerManifest, PublishedPackage } from './workdir.ts';
+import type { AppName, ConsumerManifest, PublishedPackage, ToolchainStep } from './workdir.ts';
+
+/** The pnpm a developer installing today gets (12.x; the registry here serves 12.4.2 for every platform). */
+const currentPnpm = '12.4.2';
 
 function run(command: string, args: readonly string[], cwd: string): void {
   const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -44,6 +47,42 @@ const appDependencies: Record<AppName, { beckon: PublishedPackage[]; dependencie
 };
 
 const scopeName = (name: PublishedPackage): string => `@beckon/${name}`;
+
+/** Runs a command to completion, keeping its exit code and the end of its output for the test to show. */
+function attempt(command: string, args: readonly string[], cwd: string): ToolchainStep {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  return { code: result.status ?? -1, output: output.slice(-2000) };
+}
+
+/**
+ * A developer who already has a current pnpm runs the README's commands with it: install that pnpm, copy the
+ * repository's tracked files (as a fresh clone has them) and install, type-check and load the native module with it.
+ */
+function checkCurrentPnpm(): ConsumerManifest['pnpm12'] {
+  step(`installing the workspace with pnpm ${currentPnpm}, as a developer with a current pnpm would`);
+  const prefix = path.join(consumerDir, 'pnpm12');
+  mkdirSync(prefix, { recursive: true });
+  writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `pnpm@${currentPnpm}`], prefix);
+  const pnpm = path.join(prefix, 'node_modules/.bin/pnpm');
+  const copy = path.join(consumerDir, 'workspace-pnpm12');
+  const tracked = spawnSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+  for (const file of tracked) {
+    if (!existsSync(path.join(repoRoot, file))) continue;
+    mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+    cpSync(path.join(repoRoot, file), path.join(copy, file));
+  }
+  const lockfile = readFileSync(path.join(copy, 'pnpm-lock.yaml'), 'utf8');
+  const install = attempt(pnpm, ['install', '--frozen-lockfile', '--prefer-offline'], copy);
+  return {
+    version: attempt(pnpm, ['--version'], copy).output.trim(),
+    install,
+    lockfileUnchanged: readFileSync(path.join(copy, 'pnpm-lock.yaml'), 'utf8') === lockfile,
+    typecheck: attempt(pnpm, ['--silent', 'typecheck'], copy),
+    nativeModule: attempt(process.execPath, ['-e', "import('node-datachannel').then(() => console.log('loaded'))"], path.join(copy, 'packages/peerjs')),
+  };
+}
 
 export function prepare(force: boolean): ConsumerManifest {
   const hash = sourceHash();
@@ -94,7 +133,8 @@ export function prepare(force: boolean): ConsumerManifest {
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'node@24'], nodeDir);
   const node24 = path.join(nodeDir, 'node_modules/node/bin/node');
 
-  const manifest: ConsumerManifest = { sourceHash: hash, tarballs, node24 };
+  const pnpm12 = checkCurrentPnpm();
+  const manifest: ConsumerManifest = { sourceHash: hash, tarballs, node24, pnpm12 };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`▸ consumer apps ready in ${((performance.now() - started) / 1000).toFixed(0)} s: ${consumerDir}`);
   return manifest;

@@ -25,6 +25,20 @@ export interface ConsumerManifest {
   readonly tarballs: Record<PublishedPackage, string>;
   /** The current LTS's `node` binary, from the registry's `node` package. */
   readonly node24: string;
+  /** The workspace installed and type-checked with a current pnpm, from a copy of its tracked files. */
+  readonly pnpm12: {
+    readonly version: string;
+    readonly install: ToolchainStep;
+    readonly lockfileUnchanged: boolean;
+    readonly typecheck: ToolchainStep;
+    readonly nativeModule: ToolchainStep;
+  };
+}
+
+export interface ToolchainStep {
+  readonly code: number;
+  /** The end of what it printed. */
+  readonly output: string;
 }
 
 function* files(dir: string): Generator<string> {
