@@ -28,6 +28,13 @@ describe('runInLab', () => {
     }
   }, 60_000);
 
+  it('never loses a large result: the child waits for its output to drain, the parent for the pipe to close', async () => {
+    const items = 400_000;
+    const run = await runInLab<{ items: number }, { samples: number[] }>(recorder(), 'lab/test-task.ts', 'largeResult', { items }, 60_000);
+    expect(run.result.samples.length).toBe(items);
+    expect(run.result.samples[items - 1]).toBe(items - 1 + 0.123456789);
+  }, 60_000);
+
   it('rejects with the task error', async () => {
     await expect(runInLab(recorder(), 'lab/test-task.ts', 'fail', null, 60_000)).rejects.toThrow(/task failed on purpose/);
   }, 60_000);

@@ -89,7 +89,8 @@ export async function runTask<I, O>(
     stderr = (stderr + chunk).slice(-8000);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  // 'close', not 'exit': 'exit' can come while the last of stdout is still in the pipe, unread.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
   clearTimeout(timer);
   if (result?.ok === true) return result.value;
   if (result?.ok === false) throw new Error(`lab task ${exportName} failed: ${result.error}`);

@@ -11,3 +11,8 @@ export async function describeNetwork(input: { readonly steps: number }, reporte
 export async function fail(): Promise<never> {
   throw new Error('task failed on purpose');
 }
+
+/** A result as large as a fan-out run over hundreds of members: several pipe buffers of JSON. */
+export async function largeResult(input: { readonly items: number }): Promise<{ samples: number[] }> {
+  return { samples: Array.from({ length: input.items }, (_, i) => i + 0.123456789) };
+}
