@@ -35,8 +35,9 @@ export type {
   RoomEvents,
   RoomOptions,
   SendOptions,
-} from './room.ts';
-export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room.ts';
+} from './room/index.ts';
+export type { Room } from './room/index.ts';
+export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room/index.ts';
 export type { LoopbackOptions } from './loopback.ts';
 export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
 export type { HostCredentials, Invite, JoinContext } from './trust.ts';

@@ -7,6 +7,7 @@ import { Ack, Chunk, Heartbeat } from './gen/control.ts';
 import { isReliable } from './lanes.ts';
 import type { LaneName } from './lanes.ts';
 import type { Channel, Link } from './transport.ts';
+import { now } from './util.ts';
 
 /** Tuning of one peer session. Every field has a default (`defaultSessionOptions`). */
 export interface SessionOptions {
@@ -118,7 +119,6 @@ interface Pending {
   readonly resolve: (result: DeliveryResult) => void;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 const chunkOverhead = 64;
 
 /**

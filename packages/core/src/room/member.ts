@@ -1,0 +1,335 @@
+import type { Frame } from '../codec.ts';
+import { BeckonError } from '../errors.ts';
+import { Error as ErrorMessage, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
+import { randomId } from '../ids.ts';
+import type { Identity } from '../ids.ts';
+import { isReliable } from '../lanes.ts';
+import type { LaneName } from '../lanes.ts';
+import type { MessageInit, MessageType } from '../schema.ts';
+import { PeerSession } from '../session.ts';
+import type { DeliveryResult } from '../session.ts';
+import { checkWelcomeSignature, proveInvite } from '../trust.ts';
+import type { JoinContext } from '../trust.ts';
+import { hex, now } from '../util.ts';
+import { Room } from './base.ts';
+import { IncomingStream, OutgoingStream } from './redelivery.ts';
+import { protocolVersion } from './types.ts';
+import type { ConnectionState, Delivery, MemberOptions, SendOptions } from './types.ts';
+import { controlTypes, decodeControl, fromMessage, relayedCode, roleValues } from './wire.ts';
+
+interface OutboxEntry {
+  readonly id: number;
+  readonly type: number;
+  readonly payload: Uint8Array;
+  readonly to: string;
+  readonly lane: LaneName;
+  readonly resolve: (result: DeliveryResult) => void;
+  transfer: number;
+}
+
+/** A member of a room: connects to the host, joins, and reconnects as the same participant. */
+export class MemberRoom extends Room {
+  readonly isHost = false;
+  readonly selfId: string;
+  readonly identity: Identity;
+  #hostParticipantId = '';
+  #session: PeerSession | undefined;
+  #welcome: ((welcome: Welcome) => void) | undefined;
+  #refused: ((error: BeckonError) => void) | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  readonly #options: MemberOptions;
+  /** Random per page load, so the host knows when this member's message ids restart. */
+  readonly #epoch = randomId(8);
+  /** Reliable messages not yet acknowledged (or not yet sent while reconnecting), re-sent after a reconnect. */
+  readonly #outbox: OutgoingStream<OutboxEntry>;
+  /** What this member accepted from the host, in the host's epoch. */
+  readonly #fromHostStream = new IncomingStream();
+  /** Frames from the host that arrive before the welcome is checked and applied, handled right after. */
+  #early: { frame: Frame; lane: LaneName }[] | undefined;
+
+  constructor(options: MemberOptions) {
+    super(options);
+    this.#options = options;
+    this.identity = options.identity ?? { participantId: randomId(10), resumeToken: randomId(24) };
+    this.selfId = this.identity.participantId;
+    this.#outbox = new OutgoingStream<OutboxEntry>(options.outboxSize ?? 1000, 'refuse');
+    for (const type of controlTypes) this.registry.add(type);
+  }
+
+  /** Participant id of the host. */
+  get hostId(): string {
+    return this.#hostParticipantId;
+  }
+
+  get session(): PeerSession | undefined {
+    return this.#session;
+  }
+
+  /** Connects to the host and joins. Resolves once welcomed; rejects with a BeckonError (`refused`, `timeout`, ...). */
+  async join(): Promise<void> {
+    if (this.connectionState === 'closed') throw new BeckonError('closed', 'Room is closed');
+    this.setState(this.connectionState === 'reconnecting' ? 'reconnecting' : 'connecting');
+    const timeoutMs = this.#options.joinTimeoutMs ?? 10_000;
+    const link = await this.transport.connect(this.#options.hostId, { lanes: this.lanes, timeoutMs });
+    if ((this.connectionState as ConnectionState) === 'closed') {
+      link.close();
+      throw new BeckonError('closed', 'Room closed while joining');
+    }
+    const session = new PeerSession(link, this.options.session);
+    this.#session = session;
+    this.forwardSessionEvents(session, () => this.#hostParticipantId || link.remoteId);
+    const welcomed = new Promise<Welcome>((resolve, reject) => {
+      this.#welcome = resolve;
+      this.#refused = reject;
+      setTimeout(() => reject(new BeckonError('timeout', `No welcome from the host within ${timeoutMs} ms`, { peer: link.remoteId })), timeoutMs);
+    });
+    this.#early = [];
+    session.events.on('frame', ({ frame, lane }) => {
+      if (this.#early && frame.type !== Welcome.id && frame.type !== Refused.id) this.#early.push({ frame, lane });
+      else this.#fromHost(frame, lane);
+    });
+    session.events.on('closed', ({ reason }) => this.#lost(session, reason));
+    session.start();
+    const invite = this.#options.invite;
+    const nonce = crypto.getRandomValues(new Uint8Array(16));
+    const context: JoinContext = { host: link.remoteId, member: this.transport.localId, participantId: this.identity.participantId, nonce };
+    const join: MessageInit<Join> = {
+      protocol: protocolVersion,
+      participantId: this.identity.participantId,
+      resumeToken: this.identity.resumeToken,
+      name: this.options.name ?? '',
+      role: roleValues[this.#options.role ?? 'member'],
+      metadata: { ...this.options.metadata },
+      nonce,
+      proof: invite ? await proveInvite(invite.secret, context) : new Uint8Array(0),
+      epoch: this.#epoch,
+      resumeEpoch: this.#fromHostStream.epoch,
+      resumeId: this.#fromHostStream.lastId,
+    };
+    session.send({ type: Join.id, payload: Join.encode(join) }, 'reliable');
+    try {
+      const welcome = await welcomed;
+      if (invite && !(await checkWelcomeSignature(invite.hostKey, context, welcome.signature))) {
+        const error = new BeckonError(
+          'refused',
+          `The peer answering as host ${link.remoteId} could not prove it holds the room's key: it is not the host of this room`,
+          { peer: link.remoteId },
+        );
+        this.reportError(error);
+        throw error;
+      }
+      this.#applyWelcome(welcome, link.remoteId);
+      const early = this.#early ?? [];
+      this.#early = undefined;
+      for (const { frame, lane } of early) this.#fromHost(frame, lane);
+      this.#resend(welcome.lastAccepted);
+    } catch (error) {
+      this.#early = undefined;
+      session.close('join failed');
+      throw error;
+    } finally {
+      this.#welcome = undefined;
+      this.#refused = undefined;
+    }
+  }
+
+  /** Sends to the host, or (for `everyone` types) to everyone or the participants in `options.to`, via the host. */
+  send<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: SendOptions = {}): Delivery {
+    const session = this.#session;
+    if (this.connectionState !== 'open' && this.connectionState !== 'reconnecting') {
+      throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
+    }
+    const to = typeof options.to === 'string' ? options.to : (options.to?.[0] ?? '');
+    if (typeof options.to === 'object' && options.to.length > 1) {
+      throw new BeckonError('policy-violation', 'Members address one participant at a time', { messageType: type.name });
+    }
+    if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== this.#hostParticipantId)) {
+      throw new BeckonError('policy-violation', `Members may not send ${type.name}${type.policy === 'host' ? ' except to the host' : ''}`, {
+        messageType: type.name,
+      });
+    }
+    const payload = this.encodePayload(type, value);
+    const lane = options.lane ?? type.lane;
+    const config = this.lanes.find((candidate) => candidate.name === lane);
+    if (!config || !isReliable(config)) {
+      if (!session || this.connectionState !== 'open') {
+        throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
+      }
+      const sent = session.send({ type: type.id, payload, to }, lane);
+      return { lane, transfer: sent.transfer, settled: sent.settled };
+    }
+    if (this.#outbox.full) {
+      throw new BeckonError('queue-full', `${this.#outbox.size} reliable messages are waiting for the host`, { messageType: type.name });
+    }
+    let resolve!: (result: DeliveryResult) => void;
+    const settled = new Promise<DeliveryResult>((done) => (resolve = done));
+    const entry: OutboxEntry = { id: this.#outbox.nextId(), type: type.id, payload, to, lane, resolve, transfer: 0 };
+    this.#outbox.keep(entry);
+    // While reconnecting the message waits in the outbox; it goes out, in order, once the host has us back.
+    if (session && this.connectionState === 'open') this.#transmit(entry, session);
+    return { lane, transfer: entry.transfer, settled };
+  }
+
+  #transmit(entry: OutboxEntry, session: PeerSession): void {
+    let sent: ReturnType<PeerSession['send']>;
+    try {
+      sent = session.send({ type: entry.type, payload: entry.payload, to: entry.to, id: entry.id }, entry.lane);
+    } catch (error) {
+      this.#outbox.remove(entry);
+      throw error;
+    }
+    entry.transfer = sent.transfer;
+    void sent.settled.then((result) => {
+      // A failure because the link dropped is not final: the entry stays and is re-sent after the reconnect.
+      if (!result.ok) return;
+      this.#outbox.remove(entry);
+      entry.resolve(result);
+    });
+  }
+
+  /** After a (re)join: everything the host has not accepted yet goes out again, in order. */
+  #resend(lastAccepted: number): void {
+    const session = this.#session;
+    if (!session) return;
+    for (const entry of this.#outbox.pending()) {
+      if (entry.id <= lastAccepted) {
+        this.#outbox.remove(entry);
+        entry.resolve({ ok: true, seq: 0, at: now() });
+        continue;
+      }
+      try {
+        this.#transmit(entry, session);
+      } catch (error) {
+        if (error instanceof BeckonError) entry.resolve({ ok: false, seq: 0, error });
+      }
+    }
+  }
+
+  #failOutbox(reason: string): void {
+    const error = new BeckonError('delivery-failed', `Not delivered: ${reason}`, { peer: this.#hostParticipantId });
+    for (const entry of this.#outbox.clear()) entry.resolve({ ok: false, seq: 0, error });
+  }
+
+  /** Leaves the room for good (no reconnect). */
+  async leave(): Promise<void> {
+    if (this.connectionState === 'closed') return;
+    const session = this.#session;
+    this.setState('closed');
+    clearTimeout(this.#reconnectTimer);
+    this.#failOutbox('left the room');
+    if (session && !session.closed) {
+      try {
+        session.send({ type: Leave.id, payload: Leave.encode({ reason: 'left' }) }, 'reliable', false);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } catch {
+        // Already gone.
+      }
+      session.close('left');
+    }
+    await this.transport.close();
+  }
+
+  #fromHost(frame: Frame, lane: LaneName): void {
+    const report = (error: BeckonError): void => this.reportError(error);
+    const peer = this.#hostParticipantId || this.#options.hostId;
+    switch (frame.type) {
+      case Welcome.id: {
+        const welcome = decodeControl(Welcome, frame, peer, report);
+        if (welcome) this.#welcome?.(welcome);
+        return;
+      }
+      case Refused.id: {
+        const refused = decodeControl(Refused, frame, peer, report);
+        if (!refused) return;
+        const error = new BeckonError('refused', `The host refused to let us join: ${refused.message} (${refused.code})`, { peer: this.#options.hostId });
+        this.reportError(error);
+        if (this.#refused) this.#refused(error);
+        else this.#giveUp();
+        return;
+      }
+      case ParticipantJoined.id: {
+        const joined = decodeControl(ParticipantJoined, frame, peer, report);
+        if (!joined?.participant) return;
+        const participant = fromMessage(joined.participant);
+        this.participantMap.set(participant.id, participant);
+        this.emit('join', { participant, rejoined: joined.rejoined });
+        this.emit('participants', this.participants);
+        return;
+      }
+      case ParticipantLeft.id: {
+        const left = decodeControl(ParticipantLeft, frame, peer, report);
+        const participant = left && this.participantMap.get(left.id);
+        if (!left || !participant) return;
+        this.participantMap.delete(left.id);
+        this.emit('leave', { participant, reason: left.reason });
+        this.emit('participants', this.participants);
+        return;
+      }
+      case ErrorMessage.id: {
+        const error = decodeControl(ErrorMessage, frame, peer, report);
+        if (!error) return;
+        this.reportError(new BeckonError(relayedCode(error.code), `The host refused a message: ${error.message}`, { peer: this.#hostParticipantId, messageType: hex(error.type) }));
+        return;
+      }
+      default:
+        // Redelivered after a reconnect but already handled: drop the copy.
+        if (!this.#fromHostStream.accept(frame.id)) return;
+        this.deliverLocal(frame, lane, frame.from || this.#hostParticipantId, false);
+    }
+  }
+
+  #applyWelcome(welcome: Welcome, hostPeer: string): void {
+    // A new host start (or first join): its message ids start again.
+    this.#fromHostStream.restart(welcome.epoch);
+    this.participantMap.clear();
+    for (const message of welcome.participants) {
+      const participant = fromMessage(message);
+      this.participantMap.set(participant.id, participant);
+      if (participant.role === 'host') this.#hostParticipantId = participant.id;
+    }
+    if (!this.#hostParticipantId) this.#hostParticipantId = hostPeer;
+    this.#attempt = 0;
+    this.setState('open');
+    this.emit('participants', this.participants);
+    for (const envelope of welcome.state) {
+      const frame: Frame = { type: envelope.type, payload: envelope.payload, seq: 0, sentAt: envelope.sentAt, from: envelope.from, to: envelope.to, id: 0 };
+      this.deliverLocal(frame, 'reliable', frame.from || this.#hostParticipantId, true);
+    }
+  }
+
+  #lost(session: PeerSession, reason: string): void {
+    if (session !== this.#session || this.connectionState === 'closed') return;
+    this.#session = undefined;
+    if (this.connectionState !== 'open') return; // join() is still running and reports its own failure
+    if (this.#options.reconnect === false || reason === 'refused') return this.#giveUp();
+    this.setState('reconnecting');
+    this.#scheduleReconnect();
+  }
+
+  #scheduleReconnect(): void {
+    const delay = Math.min(this.#options.reconnectMaxDelayMs ?? 5000, 250 * 2 ** this.#attempt++);
+    this.#reconnectTimer = setTimeout(() => {
+      this.join().catch((error: unknown) => {
+        if (this.connectionState === 'closed') return;
+        if (error instanceof BeckonError && error.code === 'refused') return this.#giveUp();
+        this.setState('reconnecting');
+        this.#scheduleReconnect();
+      });
+    }, delay);
+  }
+
+  #giveUp(): void {
+    this.#failOutbox('gave up reconnecting');
+    this.setState('closed');
+    void this.transport.close();
+  }
+}
+
+/** Joins the room hosted at `options.hostId`. Subscribe in `setup` to receive the room's state replayed on join. */
+export async function joinRoom(options: MemberOptions, setup?: (room: MemberRoom) => void): Promise<MemberRoom> {
+  const room = new MemberRoom(options);
+  setup?.(room);
+  await room.join();
+  return room;
+}
