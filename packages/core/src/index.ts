@@ -19,6 +19,8 @@ export { BeckonError, isBeckonError } from './errors.ts';
 export { Emitter } from './emitter.ts';
 export type { Identity } from './ids.ts';
 export { loadIdentity, randomId } from './ids.ts';
+export type { CleanTextOptions } from './text.ts';
+export { cleanMetadata, cleanText, isSafeKey, isValidId } from './text.ts';
 export type { DeliveryResult, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
 export { defaultSessionOptions, PeerSession } from './session.ts';
 export type {

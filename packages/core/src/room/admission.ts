@@ -1,7 +1,7 @@
 import { Role as RoleValue } from '../gen/control.ts';
 import type { Join } from '../gen/control.ts';
 import { randomId } from '../ids.ts';
-import { cleanId, cleanMetadata, cleanText } from '../text.ts';
+import { cleanMetadata, cleanText, isValidId } from '../text.ts';
 import { checkInviteProof, signWelcome } from '../trust.ts';
 import type { HostCredentials, JoinContext } from '../trust.ts';
 import type { Known } from './roster.ts';
@@ -34,7 +34,9 @@ export type Admission =
 export async function admitJoin(join: Join, peer: string, context: AdmissionContext): Promise<Admission> {
   const refuse = (code: string, message: string): Admission => ({ ok: false, code, message });
   if (join.protocol !== protocolVersion) return refuse('protocol', `Protocol ${join.protocol} is not ${protocolVersion}`);
-  const id = cleanId(join.participantId) || randomId(10);
+  // A bad id is refused, not replaced: the member would otherwise believe it is someone it is not.
+  if (join.participantId !== '' && !isValidId(join.participantId)) return refuse('invalid-id', 'Participant ids are 1 to 64 of A-Z a-z 0-9 _ -, and not a reserved name');
+  const id = join.participantId || randomId(10);
   if (id === context.selfId) return refuse('identity-taken', 'That participant id is the host');
   const known = context.known(id);
   if (known && known.token !== join.resumeToken) return refuse('identity-taken', `Participant ${id} is already someone else`);
