@@ -99,17 +99,30 @@ export class HostRoom extends Room {
     this.#retained.delete(key);
   }
 
-  /** Disconnects a member; it may not rejoin with the same identity. */
+  /**
+   * Disconnects a participant and keeps it out: its id and its resume token are refused with `removed` until
+   * `readmit` (persisted by `identities()`). The member is told why, so its UI can say so.
+   */
   remove(participantId: string, reason = 'removed'): void {
     const slot = this.#members.get(participantId);
-    const known = this.#roster.get(participantId);
-    this.#roster.delete(participantId);
+    const known =
+      this.#roster.get(participantId) ??
+      this.#roster.create({ id: participantId, name: '', role: 'member', joinedAt: Date.now(), metadata: {} }, '', '');
+    known.removed = reason;
+    this.#roster.set(participantId, known);
+    known.outgoing.clear();
     const error = new BeckonError('delivery-failed', `${participantId} was removed`, { peer: participantId });
-    for (const resolve of known?.waiting.splice(0) ?? []) resolve({ ok: false, seq: 0, error });
-    if (slot) {
+    for (const resolve of known.waiting.splice(0)) resolve({ ok: false, seq: 0, error });
+    if (slot && slot.removedReason === undefined) {
       slot.removedReason = reason;
-      slot.session.close(reason);
+      this.#tellRefused(slot.session, 'removed', reason);
     }
+  }
+
+  /** Lets a removed participant join again. */
+  readmit(participantId: string): void {
+    const known = this.#roster.get(participantId);
+    if (known) known.removed = undefined;
   }
 
   async close(): Promise<void> {
@@ -125,7 +138,10 @@ export class HostRoom extends Room {
     const grace = this.#options.resumeGraceMs ?? 60_000;
     const t = now();
     return [...this.#roster.entries()]
-      .filter(([id, known]) => id !== except && (this.#members.has(id) || (known.goneAt !== undefined && t - known.goneAt < grace)))
+      .filter(
+        ([id, known]) =>
+          id !== except && known.removed === undefined && (this.#members.has(id) || (known.goneAt !== undefined && t - known.goneAt < grace)),
+      )
       .map(([id]) => id);
   }
 
@@ -209,9 +225,8 @@ export class HostRoom extends Room {
       return undefined;
     }
     const refuse = (code: string, message: string): undefined => {
-      session.send({ type: Refused.id, payload: Refused.encode({ code, message }) }, 'reliable', false);
       this.reportError(new BeckonError('refused', `Refused ${session.peer}: ${message}`, { peer: session.peer }));
-      setTimeout(() => session.close('refused'), 200);
+      this.#tellRefused(session, code, message);
       return undefined;
     };
     const admission = await admitJoin(join, session.peer, {
@@ -220,6 +235,7 @@ export class HostRoom extends Room {
       credentials: this.#options.credentials,
       admit: this.#options.admit,
       known: (id) => this.#roster.get(id),
+      removal: (id, token) => this.#roster.removal(id, token),
     });
     if (!admission.ok) return session.closed ? undefined : refuse(admission.code, admission.message);
     if (session.closed || this.connectionState === 'closed') return undefined;
@@ -284,8 +300,20 @@ export class HostRoom extends Room {
     return id;
   }
 
+  /** Tells a peer why it is refused, then closes its link once the answer had time to leave. */
+  #tellRefused(session: PeerSession, code: string, message: string): void {
+    try {
+      session.send({ type: Refused.id, payload: Refused.encode({ code, message }) }, 'reliable', false);
+    } catch {
+      // Already gone.
+    }
+    setTimeout(() => session.close(code === 'removed' ? message : 'refused'), 200);
+  }
+
   #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName): void {
     const from = slot.participant.id;
+    // Removed: its link closes in a moment, and nothing it sends meanwhile counts.
+    if (slot.removedReason !== undefined) return;
     if (frame.type === Leave.id) {
       slot.session.close('left');
       return;

@@ -38,6 +38,7 @@ export class MemberRoom extends Room {
   #refused: ((error: BeckonError) => void) | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
+  #closedBy: BeckonError | undefined;
   readonly #options: MemberOptions;
   /** Random per page load, so the host knows when this member's message ids restart. */
   readonly #epoch = randomId(8);
@@ -60,6 +61,11 @@ export class MemberRoom extends Room {
   /** Participant id of the host. */
   get hostId(): string {
     return this.#hostParticipantId;
+  }
+
+  /** Why the room closed on its own (`removed`, `refused`), for the UI to say; undefined while open or after `leave`. */
+  get closedBy(): BeckonError | undefined {
+    return this.#closedBy;
   }
 
   get session(): PeerSession | undefined {
@@ -242,10 +248,13 @@ export class MemberRoom extends Room {
       case Refused.id: {
         const refused = decodeControl(Refused, frame, peer, report);
         if (!refused) return;
-        const error = new BeckonError('refused', `The host refused to let us join: ${refused.message} (${refused.code})`, { peer: this.#options.hostId });
+        const error =
+          refused.code === 'removed'
+            ? new BeckonError('removed', `The host removed us from the room: ${refused.message}`, { peer: this.#options.hostId })
+            : new BeckonError('refused', `The host refused to let us join: ${refused.message} (${refused.code})`, { peer: this.#options.hostId });
         this.reportError(error);
         if (this.#refused) this.#refused(error);
-        else this.#giveUp();
+        else this.#giveUp(error);
         return;
       }
       case ParticipantJoined.id: {
@@ -312,15 +321,16 @@ export class MemberRoom extends Room {
     this.#reconnectTimer = setTimeout(() => {
       this.join().catch((error: unknown) => {
         if (this.connectionState === 'closed') return;
-        if (error instanceof BeckonError && error.code === 'refused') return this.#giveUp();
+        if (error instanceof BeckonError && (error.code === 'refused' || error.code === 'removed')) return this.#giveUp(error);
         this.setState('reconnecting');
         this.#scheduleReconnect();
       });
     }, delay);
   }
 
-  #giveUp(): void {
-    this.#failOutbox('gave up reconnecting');
+  #giveUp(reason?: BeckonError): void {
+    this.#closedBy ??= reason;
+    this.#failOutbox(reason?.message ?? 'gave up reconnecting');
     this.setState('closed');
     void this.transport.close();
   }

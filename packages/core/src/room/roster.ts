@@ -15,6 +15,8 @@ export interface Known {
   waiting: ((result: DeliveryResult) => void)[];
   /** When the member's link went away, if it is away. */
   goneAt: number | undefined;
+  /** Why the host removed the participant; while set, its id and its token are refused. */
+  removed: string | undefined;
 }
 
 /** Everyone who has joined the room, by participant id, with the tokens that let them rejoin. */
@@ -24,7 +26,11 @@ export class Roster {
 
   constructor(bufferSize: number, identities: readonly IdentityRecord[] = []) {
     this.#bufferSize = bufferSize;
-    for (const { participant, token } of identities) this.#known.set(participant.id, this.create(participant, token, ''));
+    for (const { participant, token, removed } of identities) {
+      const known = this.create(participant, token, '');
+      if (removed) known.removed = 'removed';
+      this.#known.set(participant.id, known);
+    }
   }
 
   create(participant: Participant, token: string, epoch: string): Known {
@@ -35,11 +41,21 @@ export class Roster {
       outgoing: new OutgoingStream<Frame>(this.#bufferSize, 'drop-oldest'),
       waiting: [],
       goneAt: undefined,
+      removed: undefined,
     };
   }
 
   get(id: string): Known | undefined {
     return this.#known.get(id);
+  }
+
+  /** The removal that bars this participant id or this resume token, if any. */
+  removal(id: string, token: string): string | undefined {
+    const byId = this.#known.get(id)?.removed;
+    if (byId !== undefined) return byId;
+    if (token === '') return undefined;
+    for (const known of this.#known.values()) if (known.removed !== undefined && known.token === token) return known.removed;
+    return undefined;
   }
 
   set(id: string, known: Known): void {
@@ -55,6 +71,6 @@ export class Roster {
   }
 
   identities(): IdentityRecord[] {
-    return [...this.#known.values()].map(({ participant, token }) => ({ participant, token }));
+    return [...this.#known.values()].map(({ participant, token, removed }) => (removed === undefined ? { participant, token } : { participant, token, removed: true }));
   }
 }

@@ -138,6 +138,8 @@ export interface HostOptions extends RoomOptions {
 export interface IdentityRecord {
   readonly participant: Participant;
   readonly token: string;
+  /** Removed by the host: refused (with `removed`) until `readmit`. */
+  readonly removed?: boolean;
 }
 
 export interface MemberOptions extends RoomOptions {
