@@ -42,8 +42,9 @@ export type { Room } from './room/index.ts';
 export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room/index.ts';
 export type { LoopbackOptions } from './loopback.ts';
 export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
-export type { HostCredentials, Invite, JoinContext } from './trust.ts';
+export type { ChallengeContext, HostCredentials, Invite, JoinContext } from './trust.ts';
 export {
+  checkChallengeSignature,
   checkInviteProof,
   checkWelcomeSignature,
   createHostCredentials,
@@ -52,6 +53,7 @@ export {
   importHostCredentials,
   parseInvite,
   proveInvite,
+  signChallenge,
   signWelcome,
   trustAvailable,
 } from './trust.ts';

@@ -1,6 +1,6 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
-import { Error as ErrorMessage, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
+import { Error as ErrorMessage, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
 import { randomId } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
@@ -8,16 +8,17 @@ import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session.ts';
 import type { DeliveryResult, SessionStats } from '../session.ts';
 import { cleanText } from '../text.ts';
+import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
 import { now } from '../util.ts';
-import { admitJoin } from './admission.ts';
+import { AdmissionGate, admitJoin } from './admission.ts';
 import { Room } from './base.ts';
 import { Budget, checkMemberFrame, defaultMaxPayloadBytes, defaultRateLimit } from './policy.ts';
 import { Roster } from './roster.ts';
 import type { Known } from './roster.ts';
 import { protocolVersion } from './types.ts';
 import type { Delivery, HostOptions, IdentityRecord, Participant, RateLimit, SendOptions } from './types.ts';
-import { allDelivered, controlTypes, decodeControl, toEnvelope, toMessage } from './wire.ts';
+import { allDelivered, controlTypes, toEnvelope, toMessage } from './wire.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -189,24 +190,23 @@ export class HostRoom extends Room {
     if (this.connectionState === 'closed') return link.close();
     const session = new PeerSession(link, this.options.session);
     let participantId: string | undefined;
-    let joining = false;
     const joinTimer = setTimeout(() => {
       if (participantId === undefined) session.close('join timeout');
     }, this.#options.joinTimeoutMs ?? 10_000);
+    const gate = new AdmissionGate(session, {
+      credentials: this.#options.credentials,
+      localId: this.transport.localId,
+      refuse: (code, message) => this.#refuseLink(session, code, message),
+      report: (error) => this.reportError(error),
+      join: (join, nonce) => this.#join(session, join, nonce),
+      joined: (id) => {
+        participantId = id;
+        clearTimeout(joinTimer);
+      },
+    });
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
     session.events.on('frame', ({ frame, lane }) => {
-      if (participantId === undefined) {
-        if (frame.type !== Join.id || joining) {
-          this.reportError(new BeckonError('policy-violation', `Frame before the welcome from ${link.remoteId}`, { peer: link.remoteId }));
-          return;
-        }
-        joining = true;
-        void this.#join(session, frame).then((id) => {
-          participantId = id;
-          if (id !== undefined) clearTimeout(joinTimer);
-        });
-        return;
-      }
+      if (participantId === undefined) return gate.receive(frame);
       const slot = this.#members.get(participantId);
       if (slot?.session === session) this.#fromMember(slot, frame, lane);
     });
@@ -218,18 +218,12 @@ export class HostRoom extends Room {
   }
 
   /** Admits a member; resolves to its participant id, or undefined when refused. */
-  async #join(session: PeerSession, frame: Frame): Promise<string | undefined> {
-    const join = decodeControl(Join, frame, session.peer, (error) => this.reportError(error));
-    if (!join) {
-      session.close('malformed join');
-      return undefined;
-    }
+  async #join(session: PeerSession, join: Join, nonce: Uint8Array): Promise<string | undefined> {
     const refuse = (code: string, message: string): undefined => {
-      this.reportError(new BeckonError('refused', `Refused ${session.peer}: ${message}`, { peer: session.peer }));
-      this.#tellRefused(session, code, message);
+      this.#refuseLink(session, code, message);
       return undefined;
     };
-    const admission = await admitJoin(join, session.peer, {
+    const admission = await admitJoin(join, session.peer, nonce, {
       selfId: this.selfId,
       localId: this.transport.localId,
       credentials: this.#options.credentials,
@@ -239,7 +233,7 @@ export class HostRoom extends Room {
     });
     if (!admission.ok) return session.closed ? undefined : refuse(admission.code, admission.message);
     if (session.closed || this.connectionState === 'closed') return undefined;
-    const { request, known, signature } = admission;
+    const { request, known } = admission;
     const id = request.participantId;
     // Checked again: another link may have claimed the identity while the proofs were computed.
     if (this.#roster.get(id) !== known) return refuse('identity-taken', `Participant ${id} joined meanwhile from another connection`);
@@ -276,7 +270,6 @@ export class HostRoom extends Room {
       state: [...this.#retained.values()].map(toEnvelope),
       hostTime: Date.now(),
       rejoined,
-      signature,
       epoch: this.#epoch,
       lastAccepted: record.incoming.lastId,
     };
@@ -298,6 +291,11 @@ export class HostRoom extends Room {
     this.emit('join', { participant, rejoined });
     this.emit('participants', this.participants);
     return id;
+  }
+
+  #refuseLink(session: PeerSession, code: string, message: string): void {
+    this.reportError(new BeckonError('refused', `Refused ${session.peer}: ${message}`, { peer: session.peer }));
+    this.#tellRefused(session, code, message);
   }
 
   /** Tells a peer why it is refused, then closes its link once the answer had time to leave. */

@@ -1,6 +1,6 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
-import { Error as ErrorMessage, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
+import { Challenge, Error as ErrorMessage, Hello, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
 import { randomId } from '../ids.ts';
 import type { Identity } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
@@ -8,7 +8,7 @@ import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session.ts';
 import type { DeliveryResult } from '../session.ts';
-import { checkWelcomeSignature, proveInvite } from '../trust.ts';
+import { checkChallengeSignature, joinNonce, proveInvite } from '../trust.ts';
 import type { JoinContext } from '../trust.ts';
 import { hex, now } from '../util.ts';
 import { Room } from './base.ts';
@@ -16,6 +16,9 @@ import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
 import type { ConnectionState, Delivery, MemberOptions, SendOptions } from './types.ts';
 import { controlTypes, decodeControl, fromMessage, relayedCode, roleValues } from './wire.ts';
+
+/** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
+const maxEarlyFrames = 1000;
 
 interface OutboxEntry {
   readonly id: number;
@@ -34,7 +37,10 @@ export class MemberRoom extends Room {
   readonly identity: Identity;
   #hostParticipantId = '';
   #session: PeerSession | undefined;
+  #challenge: ((challenge: Challenge) => void) | undefined;
   #welcome: ((welcome: Welcome) => void) | undefined;
+  /** Whether the host on the current link proved it holds the room key (always, for rooms without an invite). */
+  #hostVerified = false;
   #refused: ((error: BeckonError) => void) | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
@@ -85,38 +91,30 @@ export class MemberRoom extends Room {
     const session = new PeerSession(link, this.options.session);
     this.#session = session;
     this.forwardSessionEvents(session, () => this.#hostParticipantId || link.remoteId);
-    const welcomed = new Promise<Welcome>((resolve, reject) => {
-      this.#welcome = resolve;
-      this.#refused = reject;
-      setTimeout(() => reject(new BeckonError('timeout', `No welcome from the host within ${timeoutMs} ms`, { peer: link.remoteId })), timeoutMs);
-    });
+    this.#hostVerified = false;
+    let fail!: (error: BeckonError) => void;
+    const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    this.#refused = fail;
+    const timer = setTimeout(() => fail(new BeckonError('timeout', `No welcome from the host within ${timeoutMs} ms`, { peer: link.remoteId })), timeoutMs);
+    const challenged = new Promise<Challenge>((resolve) => (this.#challenge = resolve));
+    const welcomed = new Promise<Welcome>((resolve) => (this.#welcome = resolve));
     this.#early = [];
     session.events.on('frame', ({ frame, lane }) => {
-      if (this.#early && frame.type !== Welcome.id && frame.type !== Refused.id) this.#early.push({ frame, lane });
-      else this.#fromHost(frame, lane);
+      if (!this.#early || frame.type === Challenge.id || frame.type === Welcome.id || frame.type === Refused.id) this.#fromHost(frame, lane);
+      else if (this.#early.length < maxEarlyFrames) this.#early.push({ frame, lane });
     });
     session.events.on('closed', ({ reason }) => this.#lost(session, reason));
     session.start();
-    const invite = this.#options.invite;
-    const nonce = crypto.getRandomValues(new Uint8Array(16));
-    const context: JoinContext = { host: link.remoteId, member: this.transport.localId, participantId: this.identity.participantId, nonce };
-    const join: MessageInit<Join> = {
-      protocol: protocolVersion,
-      participantId: this.identity.participantId,
-      resumeToken: this.identity.resumeToken,
-      name: this.options.name ?? '',
-      role: roleValues[this.#options.role ?? 'member'],
-      metadata: { ...this.options.metadata },
-      nonce,
-      proof: invite ? await proveInvite(invite.secret, context) : new Uint8Array(0),
-      epoch: this.#epoch,
-      resumeEpoch: this.#fromHostStream.epoch,
-      resumeId: this.#fromHostStream.lastId,
-    };
-    session.send({ type: Join.id, payload: Join.encode(join) }, 'reliable');
     try {
-      const welcome = await welcomed;
-      if (invite && !(await checkWelcomeSignature(invite.hostKey, context, welcome.signature))) {
+      // 1. Hello: a fresh nonce and nothing secret.
+      const memberNonce = crypto.getRandomValues(new Uint8Array(16));
+      session.send({ type: Hello.id, payload: Hello.encode({ protocol: protocolVersion, nonce: memberNonce }) }, 'reliable');
+      // 2. The host proves it holds the room key, over both nonces and both ids, before we reveal anything.
+      const challenge = await Promise.race([challenged, failed]);
+      const invite = this.#options.invite;
+      const context = { host: link.remoteId, member: this.transport.localId, memberNonce, hostNonce: challenge.nonce };
+      if (invite && !(await checkChallengeSignature(invite.hostKey, context, challenge.signature))) {
         const error = new BeckonError(
           'refused',
           `The peer answering as host ${link.remoteId} could not prove it holds the room's key: it is not the host of this room`,
@@ -125,6 +123,24 @@ export class MemberRoom extends Room {
         this.reportError(error);
         throw error;
       }
+      this.#hostVerified = true;
+      // 3. Join: the resume token, and the invite proof over the host's nonce (worthless on any other link).
+      const joinContext: JoinContext = { host: link.remoteId, member: this.transport.localId, participantId: this.identity.participantId, nonce: joinNonce(memberNonce, challenge.nonce) };
+      const join: MessageInit<Join> = {
+        protocol: protocolVersion,
+        participantId: this.identity.participantId,
+        resumeToken: this.identity.resumeToken,
+        name: this.options.name ?? '',
+        role: roleValues[this.#options.role ?? 'member'],
+        metadata: { ...this.options.metadata },
+        proof: invite ? await proveInvite(invite.secret, joinContext) : new Uint8Array(0),
+        epoch: this.#epoch,
+        resumeEpoch: this.#fromHostStream.epoch,
+        resumeId: this.#fromHostStream.lastId,
+      };
+      if (session.closed) throw new BeckonError('not-connected', `The link to ${link.remoteId} closed while joining`, { peer: link.remoteId });
+      session.send({ type: Join.id, payload: Join.encode(join) }, 'reliable');
+      const welcome = await Promise.race([welcomed, failed]);
       this.#applyWelcome(welcome, link.remoteId);
       const early = this.#early ?? [];
       this.#early = undefined;
@@ -135,6 +151,8 @@ export class MemberRoom extends Room {
       session.close('join failed');
       throw error;
     } finally {
+      clearTimeout(timer);
+      this.#challenge = undefined;
       this.#welcome = undefined;
       this.#refused = undefined;
     }
@@ -240,6 +258,11 @@ export class MemberRoom extends Room {
     const report = (error: BeckonError): void => this.reportError(error);
     const peer = this.#hostParticipantId || this.#options.hostId;
     switch (frame.type) {
+      case Challenge.id: {
+        const challenge = decodeControl(Challenge, frame, peer, report);
+        if (challenge) this.#challenge?.(challenge);
+        return;
+      }
       case Welcome.id: {
         const welcome = decodeControl(Welcome, frame, peer, report);
         if (welcome) this.#welcome?.(welcome);
@@ -254,7 +277,7 @@ export class MemberRoom extends Room {
             : new BeckonError('refused', `The host refused to let us join: ${refused.message} (${refused.code})`, { peer: this.#options.hostId });
         this.reportError(error);
         if (this.#refused) this.#refused(error);
-        else this.#giveUp(error);
+        else if (this.#hostVerified) this.#giveUp(error);
         return;
       }
       case ParticipantJoined.id: {
@@ -321,7 +344,9 @@ export class MemberRoom extends Room {
     this.#reconnectTimer = setTimeout(() => {
       this.join().catch((error: unknown) => {
         if (this.connectionState === 'closed') return;
-        if (error instanceof BeckonError && (error.code === 'refused' || error.code === 'removed')) return this.#giveUp(error);
+        // Only a host that proved it holds the room key can turn us away for good: a peer that grabbed its id during a
+        // reload is not believed, and we keep trying (with backoff, keeping our transport id) until the real host is back.
+        if (error instanceof BeckonError && (error.code === 'refused' || error.code === 'removed') && this.#hostVerified) return this.#giveUp(error);
         this.setState('reconnecting');
         this.#scheduleReconnect();
       });

@@ -7,7 +7,7 @@ import type { Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
 /** Version of the control protocol; a host refuses members that speak another. */
-export const protocolVersion = 1;
+export const protocolVersion = 2;
 
 export type Role = 'host' | 'member' | 'observer';
 

@@ -2,7 +2,9 @@ import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { BeckonErrorCode } from '../errors.ts';
 import {
+  Challenge,
   Error as ErrorMessage,
+  Hello,
   Join,
   Leave,
   ParticipantJoined,
@@ -19,7 +21,7 @@ import { now } from '../util.ts';
 import type { Participant, Role } from './types.ts';
 
 /** Room-level control messages: registered on both sides, never accepted as application messages. */
-export const controlTypes: readonly MessageType[] = [Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
+export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
 export const controlIds: ReadonlySet<number> = new Set(controlTypes.map((type) => type.id));
 
 const roleNames = new Map<number, Role>([
