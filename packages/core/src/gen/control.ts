@@ -7,7 +7,13 @@ const root = rootFromJson({
   nested: {
     beckon: {
       nested: {
-        Ack: { options: { '(beckon.policy)': 'HOST_ONLY' }, fields: { seq: { type: 'uint32', id: 1 } } },
+        Ack: {
+          options: { '(beckon.policy)': 'HOST_ONLY' },
+          fields: { seq: { type: 'uint32', id: 1 }, refused: { rule: 'repeated', type: 'AckRefusal', id: 2 } },
+        },
+        AckRefusal: {
+          fields: { seq: { type: 'uint32', id: 1 }, code: { type: 'string', id: 2 }, message: { type: 'string', id: 3 } },
+        },
         Challenge: {
           options: { '(beckon.policy)': 'NOBODY' },
           fields: {
@@ -235,8 +241,20 @@ export const Heartbeat: MessageType<Heartbeat> = messageType<Heartbeat>(root, 'b
 /** Cumulative acknowledgement of reliable messages: every seq <= this has arrived. */
 export interface Ack {
   seq: number;
+  /**
+   * Messages up to seq that the receiver refused (rate limit, policy, ...): their deliveries fail with the reason,
+   * so an acknowledgement means the message was accepted, never merely that it arrived.
+   */
+  refused: AckRefusal[];
 }
 export const Ack: MessageType<Ack> = messageType<Ack>(root, 'beckon.Ack');
+
+export interface AckRefusal {
+  seq: number;
+  code: string;
+  message: string;
+}
+export const AckRefusal: MessageType<AckRefusal> = messageType<AckRefusal>(root, 'beckon.AckRefusal');
 
 /** One piece of a message too large for one frame. Reassembled by (transfer, index). */
 export interface Chunk {
@@ -271,6 +289,7 @@ export const messageTypes = [
   Leave,
   Heartbeat,
   Ack,
+  AckRefusal,
   Chunk,
   Error,
 ] as const;

@@ -205,10 +205,10 @@ export class HostRoom extends Room {
       },
     });
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
-    session.events.on('frame', ({ frame, lane }) => {
+    session.events.on('frame', ({ frame, lane, refuse }) => {
       if (participantId === undefined) return gate.receive(frame);
       const slot = this.#members.get(participantId);
-      if (slot?.session === session) this.#fromMember(slot, frame, lane);
+      if (slot?.session === session) this.#fromMember(slot, frame, lane, refuse);
     });
     session.events.on('closed', ({ reason }) => {
       clearTimeout(joinTimer);
@@ -308,16 +308,19 @@ export class HostRoom extends Room {
     setTimeout(() => session.close(code === 'removed' ? message : 'refused'), 200);
   }
 
-  #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName): void {
+  /** Handles a member's frame; whatever is not accepted goes to `refuse`, so the sender's delivery says so. */
+  #fromMember(slot: MemberSlot, frame: Frame, lane: LaneName, refuse: (error: BeckonError) => void): void {
     const from = slot.participant.id;
     // Removed: its link closes in a moment, and nothing it sends meanwhile counts.
-    if (slot.removedReason !== undefined) return;
+    if (slot.removedReason !== undefined) return refuse(new BeckonError('removed', `${from} was removed`, { peer: from }));
     if (frame.type === Leave.id) {
       slot.session.close('left');
       return;
     }
     if (!slot.budget.take()) {
-      this.#refuseFrame(slot, frame, new BeckonError('rate-limited', `${from} is sending faster than ${slot.budget.perSecond}/s; frame dropped`, { peer: from, lane }));
+      const error = new BeckonError('rate-limited', `${from} is sending faster than ${slot.budget.perSecond}/s; frame dropped`, { peer: from, lane });
+      refuse(error);
+      this.#refuseFrame(slot, frame, error);
       return;
     }
     const known = this.#roster.get(from);
@@ -330,16 +333,19 @@ export class HostRoom extends Room {
       isMember: (id) => this.#members.has(id),
     });
     if (refusal || !type) {
-      if (refusal) this.#refuseFrame(slot, frame, refusal);
+      if (refusal) {
+        refuse(refusal);
+        this.#refuseFrame(slot, frame, refusal);
+      }
       return;
     }
     const to = frame.to;
     // Stamp the sender: whatever a member put in `from` is replaced.
     const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to, id: 0 };
     if (to === '' || to === this.selfId) {
-      if (!this.deliverLocal(stamped, lane, from, false)) return;
+      if (!this.deliverLocal(stamped, lane, from, false)) return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
     } else if (!this.#validates(type, stamped, from, lane)) {
-      return;
+      return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
     }
     if (type.policy === 'everyone' && to !== this.selfId) {
       const recipients = to === '' ? this.#recipients(from) : [to];

@@ -104,7 +104,11 @@ export class MemberRoom extends Room {
       if (!this.#early || frame.type === Challenge.id || frame.type === Welcome.id || frame.type === Refused.id) this.#fromHost(frame, lane);
       else if (this.#early.length < maxEarlyFrames) this.#early.push({ frame, lane });
     });
-    session.events.on('closed', ({ reason }) => this.#lost(session, reason));
+    session.events.on('closed', ({ reason }) => {
+      // A link that dies while joining fails the attempt now, not at the join timeout: the next attempt can start.
+      fail(new BeckonError('not-connected', `The link to ${link.remoteId} closed while joining (${reason})`, { peer: link.remoteId }));
+      this.#lost(session, reason);
+    });
     session.start();
     try {
       // 1. Hello: a fresh nonce and nothing secret.
@@ -206,7 +210,8 @@ export class MemberRoom extends Room {
     entry.transfer = sent.transfer;
     void sent.settled.then((result) => {
       // A failure because the link dropped is not final: the entry stays and is re-sent after the reconnect.
-      if (!result.ok) return;
+      // A refusal by the host is: the host will never accept it, and the sender is told why.
+      if (!result.ok && result.error.code === 'delivery-failed') return;
       this.#outbox.remove(entry);
       entry.resolve(result);
     });
