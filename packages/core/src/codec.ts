@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import { BeckonError } from './errors.ts';
+import { describe } from './util.ts';
 
 /**
  * The wire envelope (protos/beckon/envelope.proto), encoded by hand on the hot path so a frame is written
@@ -112,8 +113,4 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
       error: new BeckonError('malformed-frame', `Malformed frame (${bytes.length} bytes): ${describe(cause)}`, { cause }),
     };
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -23,7 +23,9 @@ export type BeckonErrorCode =
   /** A data channel reported an error. */
   | 'lane-error'
   /** The object was closed. */
-  | 'closed';
+  | 'closed'
+  /** The host removed this participant; it is refused until the host readmits it. */
+  | 'removed';
 
 export interface BeckonErrorDetails {
   /** Participant or transport id of the peer the error concerns. */

@@ -1,3 +1,5 @@
+import { isValidId } from './text.ts';
+
 const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** A random id of `length` base-36 characters from the platform's CSPRNG. */
@@ -19,7 +21,7 @@ export function loadIdentity(storage: Pick<Storage, 'getItem' | 'setItem'>, room
   const key = `beckon:identity:${room}`;
   try {
     const stored = JSON.parse(storage.getItem(key) ?? 'null') as Partial<Identity> | null;
-    if (typeof stored?.participantId === 'string' && typeof stored.resumeToken === 'string') {
+    if (typeof stored?.participantId === 'string' && isValidId(stored.participantId) && typeof stored.resumeToken === 'string') {
       return { participantId: stored.participantId, resumeToken: stored.resumeToken };
     }
   } catch {

@@ -19,6 +19,8 @@ export { BeckonError, isBeckonError } from './errors.ts';
 export { Emitter } from './emitter.ts';
 export type { Identity } from './ids.ts';
 export { loadIdentity, randomId } from './ids.ts';
+export type { CleanTextOptions } from './text.ts';
+export { cleanMetadata, cleanText, isSafeKey, isValidId } from './text.ts';
 export type { DeliveryResult, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
 export { defaultSessionOptions, PeerSession } from './session.ts';
 export type {
@@ -35,12 +37,14 @@ export type {
   RoomEvents,
   RoomOptions,
   SendOptions,
-} from './room.ts';
-export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room.ts';
+} from './room/index.ts';
+export type { Room } from './room/index.ts';
+export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room/index.ts';
 export type { LoopbackOptions } from './loopback.ts';
 export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
-export type { HostCredentials, Invite, JoinContext } from './trust.ts';
+export type { ChallengeContext, HostCredentials, Invite, JoinContext } from './trust.ts';
 export {
+  checkChallengeSignature,
   checkInviteProof,
   checkWelcomeSignature,
   createHostCredentials,
@@ -49,6 +53,7 @@ export {
   importHostCredentials,
   parseInvite,
   proveInvite,
+  signChallenge,
   signWelcome,
   trustAvailable,
 } from './trust.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoopbackNetwork } from './loopback.ts';
 import type { LoopbackTransport } from './loopback.ts';
-import type { Participant } from './room.ts';
+import type { Participant } from './room/index.ts';
 import { RaiseHand } from './test-utils/test-schema.ts';
 import { roomFixture } from './test-utils/room-suite.ts';
 import { nextEvent, waitFor } from './test-utils/wait.ts';

@@ -97,6 +97,7 @@ class LoopbackLink implements Link {
   readonly #closeCallbacks: ((reason: string) => void)[] = [];
   #peer: LoopbackLink | undefined;
   #closed = false;
+  #vanished = false;
 
   constructor(remoteId: string, lanes: readonly LaneConfig[], options: Required<LoopbackOptions>) {
     this.remoteId = remoteId;
@@ -119,13 +120,18 @@ class LoopbackLink implements Link {
     this.#closed = true;
     for (const channel of this.channels.values()) channel.close();
     for (const callback of this.#closeCallbacks) callback(reason);
-    this.#peer?.close('closed by peer');
+    // A vanished link tells the other side nothing, not even that it closed: only heartbeats notice.
+    if (!this.#vanished) this.#peer?.close('closed by peer');
   }
 
   /** Cuts the link without telling the other side, like a tab that dies: only heartbeats notice. */
   vanish(): void {
+    this.#vanished = true;
     for (const channel of this.channels.values()) channel.drop = true;
-    this.#peer?.channels.forEach((channel) => (channel.drop = true));
+    if (this.#peer) {
+      this.#peer.#vanished = true;
+      this.#peer.channels.forEach((channel) => (channel.drop = true));
+    }
   }
 }
 

@@ -3,10 +3,12 @@ import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import type { Frame, FrameInit } from './codec.ts';
 import { Emitter } from './emitter.ts';
 import { BeckonError } from './errors.ts';
+import type { BeckonErrorCode } from './errors.ts';
 import { Ack, Chunk, Heartbeat } from './gen/control.ts';
 import { isReliable } from './lanes.ts';
 import type { LaneName } from './lanes.ts';
 import type { Channel, Link } from './transport.ts';
+import { now } from './util.ts';
 
 /** Tuning of one peer session. Every field has a default (`defaultSessionOptions`). */
 export interface SessionOptions {
@@ -61,7 +63,11 @@ export interface TransferProgress {
 }
 
 export interface SessionEvents {
-  frame: { readonly frame: Frame; readonly lane: LaneName; readonly size: number };
+  /**
+   * An application or room frame. A listener that does not accept it calls `refuse` before returning: the sender's
+   * delivery then fails with that reason instead of being acknowledged.
+   */
+  frame: { readonly frame: Frame; readonly lane: LaneName; readonly size: number; readonly refuse: (error: BeckonError) => void };
   error: BeckonError;
   'lane-open': { readonly lane: LaneName };
   'lane-close': { readonly lane: LaneName };
@@ -118,7 +124,6 @@ interface Pending {
   readonly resolve: (result: DeliveryResult) => void;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 const chunkOverhead = 64;
 
 /**
@@ -144,8 +149,10 @@ export class PeerSession {
   #seq = 0;
   #nextTransfer = 1;
   #ackSeq = 0;
+  readonly #ackRefusals: { seq: number; code: string; message: string }[] = [];
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #lastReceivedAt = now();
   #closed = false;
 
@@ -261,6 +268,7 @@ export class PeerSession {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#heartbeatTimer);
+    clearTimeout(this.#deadlineTimer);
     clearTimeout(this.#ackTimer);
     const error = new BeckonError('delivery-failed', `Link to ${this.peer} closed (${reason}) before delivery was acknowledged`, { peer: this.peer });
     for (const [seq, pending] of this.#pending) {
@@ -377,9 +385,12 @@ export class PeerSession {
         return this.#receiveAck(frame);
       case Heartbeat.id:
         return this.#receiveHeartbeat(frame);
-      default:
-        if (frame.seq) this.#scheduleAck(frame.seq);
-        this.events.emit('frame', { frame, lane, size: data.length });
+      default: {
+        let refusal: BeckonError | undefined;
+        this.events.emit('frame', { frame, lane, size: data.length, refuse: (error) => (refusal ??= error) });
+        // Acknowledged only after the listeners had their say, so a refused frame is never reported delivered.
+        if (frame.seq) this.#scheduleAck(frame.seq, refusal);
+      }
     }
   }
 
@@ -441,28 +452,37 @@ export class PeerSession {
   }
 
   #receiveAck(frame: Frame): void {
-    let seq: number;
+    let ack: Ack;
     try {
-      seq = Ack.decode(frame.payload).seq;
+      ack = Ack.decode(frame.payload);
     } catch (cause) {
       return this.#refuse(new BeckonError('malformed-frame', 'Malformed ack', { cause }));
     }
+    const seq = ack.seq;
+    const refused = new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
     const at = now();
     for (const [pendingSeq, pending] of this.#pending) {
       if (pendingSeq > seq) break;
       this.#pending.delete(pendingSeq);
-      const result: DeliveryResult = { ok: true, seq: pendingSeq, at };
+      const refusal = refused.get(pendingSeq);
+      const result: DeliveryResult = refusal
+        ? { ok: false, seq: pendingSeq, error: new BeckonError(refusalCode(refusal.code), `${this.peer} refused the message: ${refusal.message}`, { peer: this.peer }) }
+        : { ok: true, seq: pendingSeq, at };
       pending.resolve(result);
       this.events.emit('delivery', result);
     }
   }
 
-  #scheduleAck(seq: number): void {
+  #scheduleAck(seq: number, refusal: BeckonError | undefined): void {
     this.#ackSeq = Math.max(this.#ackSeq, seq);
+    if (refusal && this.#ackRefusals.length < maxRefusalsPerAck) {
+      this.#ackRefusals.push({ seq, code: refusal.code, message: refusal.message.slice(0, 200) });
+    }
     if (this.#ackTimer !== undefined) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
-      this.#sendControl({ type: Ack.id, payload: Ack.encode({ seq: this.#ackSeq }) }, 'reliable');
+      const refused = this.#ackRefusals.splice(0);
+      this.#sendControl({ type: Ack.id, payload: Ack.encode({ seq: this.#ackSeq, refused }) }, 'reliable');
     }, this.#options.ackDelayMs);
   }
 
@@ -485,9 +505,19 @@ export class PeerSession {
   }
 
   #beat(): void {
-    if (now() - this.#lastReceivedAt > this.#options.heartbeatTimeoutMs) {
+    const silentFor = now() - this.#lastReceivedAt;
+    if (silentFor > this.#options.heartbeatTimeoutMs) {
       this.close('timeout');
       return;
+    }
+    // The deadline falls before the next beat: check at the deadline itself, so a silent peer is gone after
+    // heartbeatTimeoutMs, not up to a whole interval later.
+    const left = this.#options.heartbeatTimeoutMs - silentFor;
+    if (left < this.#options.heartbeatIntervalMs) {
+      clearTimeout(this.#deadlineTimer);
+      this.#deadlineTimer = setTimeout(() => {
+        if (!this.#closed && now() - this.#lastReceivedAt > this.#options.heartbeatTimeoutMs) this.close('timeout');
+      }, left + 1);
     }
     this.#sendControl({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: now(), echo: 0 }) }, 'unreliable');
   }
@@ -502,6 +532,16 @@ export class PeerSession {
     const error = new BeckonError('lane-error', `The ${lane} lane to ${this.peer} failed: ${cause.message}`, { peer: this.peer, lane, cause });
     this.events.emit('lane-error', { lane, error });
   }
+}
+
+/** Refusals reported in one ack at most; beyond that (a flood), the rest are still counted as refused by the room. */
+const maxRefusalsPerAck = 512;
+
+const refusalCodes: ReadonlySet<string> = new Set<BeckonErrorCode>(['malformed-frame', 'unknown-type', 'oversized', 'policy-violation', 'rate-limited', 'queue-full', 'removed']);
+
+/** A refusal's code from the wire, or `policy-violation` when the peer sent something else. */
+function refusalCode(code: string): BeckonErrorCode {
+  return refusalCodes.has(code) ? (code as BeckonErrorCode) : 'policy-violation';
 }
 
 const CHUNK_TYPE_TAG = (1 << 3) | 5;

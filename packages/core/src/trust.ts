@@ -109,7 +109,45 @@ export async function checkInviteProof(secret: Uint8Array, context: JoinContext,
   return subtle().verify('HMAC', await hmacKey(secret), proof as Uint8Array<ArrayBuffer>, contextBytes('join', context) as Uint8Array<ArrayBuffer>);
 }
 
-/** The host's proof that it holds the room's private key. */
+/**
+ * What the host's challenge signature covers: both transport ids and both fresh nonces, so it proves the key is held
+ * by the peer on this very link, now (not replayed from another link or an earlier join).
+ */
+export interface ChallengeContext {
+  readonly host: string;
+  readonly member: string;
+  readonly memberNonce: Uint8Array;
+  readonly hostNonce: Uint8Array;
+}
+
+/** The nonce a Join proof covers: the member's, then the host's. */
+export function joinNonce(memberNonce: Uint8Array, hostNonce: Uint8Array): Uint8Array {
+  const nonce = new Uint8Array(memberNonce.length + hostNonce.length);
+  nonce.set(memberNonce);
+  nonce.set(hostNonce, memberNonce.length);
+  return nonce;
+}
+
+function challengeBytes(context: ChallengeContext): Uint8Array {
+  return contextBytes('challenge', { host: context.host, member: context.member, participantId: '', nonce: joinNonce(context.memberNonce, context.hostNonce) });
+}
+
+/** The host's proof, before the member reveals anything, that it holds the room's private key. */
+export async function signChallenge(privateKey: CryptoKey, context: ChallengeContext): Promise<Uint8Array> {
+  return new Uint8Array(await subtle().sign(signing, privateKey, challengeBytes(context) as Uint8Array<ArrayBuffer>));
+}
+
+export async function checkChallengeSignature(hostKey: Uint8Array, context: ChallengeContext, signature: Uint8Array): Promise<boolean> {
+  if (signature.length === 0) return false;
+  try {
+    const key = await subtle().importKey('raw', hostKey as Uint8Array<ArrayBuffer>, ecdsa, false, ['verify']);
+    return await subtle().verify(signing, key, signature as Uint8Array<ArrayBuffer>, challengeBytes(context) as Uint8Array<ArrayBuffer>);
+  } catch {
+    return false;
+  }
+}
+
+/** The host's proof that it holds the room's private key (protocol 1's welcome signature). */
 export async function signWelcome(privateKey: CryptoKey, context: JoinContext): Promise<Uint8Array> {
   return new Uint8Array(await subtle().sign(signing, privateKey, contextBytes('welcome', context) as Uint8Array<ArrayBuffer>));
 }

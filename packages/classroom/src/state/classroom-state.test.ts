@@ -169,3 +169,37 @@ describe('durability', () => {
     expect(poll(data).ballots['a']!.at).toBe(1);
   });
 });
+
+describe('hostile ids and text', () => {
+  it('keeps prototype-key ids as plain keys: no pollution, no throw', () => {
+    const data = emptyClassroom();
+    for (const id of ['__proto__', 'constructor', 'toString']) {
+      expect(notePresence(data, { id, name: 'Protoman' }, 1)).toBe(true);
+      expect(notePresence(data, { id, name: 'Protoman' }, 2)).toBe(false);
+    }
+    openPoll(data, { question: 'Q?', kind: 'yes-no' }, 'p1', 1);
+    expect(vote(data, '__proto__', 'Protoman', { pollId: 'p1', choices: [0], text: '' }, 2)).toEqual({ ok: true });
+    expect(vote(data, 'constructor', 'Protoman', { pollId: 'p1', choices: [1], text: '' }, 2)).toEqual({ ok: true });
+    expect(tally(poll(data))).toEqual({ counts: [1, 1], respondents: 2 });
+    expect(({} as Record<string, unknown>)['name']).toBeUndefined();
+    expect(({} as Record<string, unknown>)['lastSeenAt']).toBeUndefined();
+  });
+
+  it('restores stored state without letting its keys reach Object.prototype', () => {
+    const stored = '{"hands":[],"polls":[{"id":"p","ballots":{"__proto__":{"choices":[0]}}}],"chat":[],"log":[],"roster":{"__proto__":{"polluted":"yes"},"ada":{"name":"Ada"}}}';
+    const data = restoreClassroom(stored);
+    expect(Object.getPrototypeOf(data.roster)).toBeNull();
+    expect(Object.keys(data.roster)).toEqual(['ada']);
+    expect(Object.getPrototypeOf(poll(data).ballots)).toBeNull();
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('cleans lookalike text with the core cleaner: chat keeps line breaks, options lose zero-width marks', () => {
+    const data = emptyClassroom();
+    const posted = postChat(data, { id: 'a', name: 'Ada' }, 'hi\u200b\nthere\u202e', false, 1);
+    expect('text' in posted && posted.text).toBe('hi\nthere');
+    openPoll(data, { question: 'Pick\u200d', kind: 'custom', options: ['A\u2060', '\u200b', 'B'] }, 'p', 1);
+    expect(poll(data).question).toBe('Pick');
+    expect(poll(data).options).toEqual(['A', 'B']);
+  });
+});

@@ -1,3 +1,4 @@
+import { cleanText, isSafeKey } from '@beckon/core';
 import { PollKind, PollStatus } from '../gen/classroom.ts';
 import type { BallotReceipt, ChatMessage, HandQueue, PollState } from '../gen/classroom.ts';
 
@@ -116,13 +117,17 @@ export function kindName(kind: PollKind): PollKindName {
 }
 
 export function emptyClassroom(): ClassroomData {
-  return { hands: [], calledOn: null, polls: [], chat: [], log: [], seq: 0, roster: {}, savedAt: 0 };
+  return { hands: [], calledOn: null, polls: [], chat: [], log: [], seq: 0, roster: idRecord(), savedAt: 0 };
 }
 
-/** Text from a person: no control or direction-override characters, trimmed, bounded. Rendering it as text is the UI's job. */
-export function cleanText(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, max);
+/**
+ * An object keyed by participant id, without a prototype: an id such as `__proto__` or `constructor` is only ever a
+ * key here, never a way into `Object.prototype` (the core refuses such ids too; this holds for stored state as well).
+ */
+export function idRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const record = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) if (isSafeKey(key)) record[key] = value;
+  return record;
 }
 
 const ok: Outcome = { ok: true };
@@ -207,7 +212,7 @@ export function openPoll(data: ClassroomData, spec: PollSpec, id: string, now: n
     multiple: spec.kind !== 'free-text' && spec.multiple === true,
     anonymous: spec.anonymous === true,
     status: 'open',
-    ballots: {},
+    ballots: idRecord(),
     openedAt: now,
     closedAt: 0,
     closesAt: duration > 0 ? now + duration * 1000 : 0,
@@ -279,7 +284,7 @@ export function tally(poll: PollRecord): { counts: number[]; respondents: number
 // ---- Chat and reactions ----
 
 export function postChat(data: ClassroomData, from: { id: string; name: string }, text: string, isPrivate: boolean, now: number): ChatMessage | Rejection {
-  const clean = cleanText(text, maxChatLength);
+  const clean = cleanText(text, maxChatLength, { multiline: true });
   if (clean === '') return reject('empty message');
   const message: ChatMessage = { id: `m${++data.seq}`, fromId: from.id, fromName: from.name, text: clean, at: now, private: isPrivate };
   data.chat.push(message);
@@ -362,8 +367,10 @@ export function restoreClassroom(json: string | null, now = Date.now(), maxAgeMs
     if (!Array.isArray(data.hands) || !Array.isArray(data.polls) || !Array.isArray(data.chat) || !Array.isArray(data.log)) return emptyClassroom();
     const savedAt = Number(data.savedAt) || 0;
     if (savedAt > 0 && now - savedAt > maxAgeMs) return emptyClassroom();
-    const roster = typeof data.roster === 'object' && data.roster !== null ? data.roster : {};
-    return { hands: data.hands, calledOn: data.calledOn ?? null, polls: data.polls, chat: data.chat, log: data.log, seq: Number(data.seq) || 0, roster, savedAt };
+    // Stored state is as untrusted as the wire: id-keyed parts come back without a prototype.
+    const roster = idRecord(typeof data.roster === 'object' && data.roster !== null ? Object.entries(data.roster) : []);
+    const polls = data.polls.map((poll: PollRecord) => ({ ...poll, ballots: idRecord(typeof poll.ballots === 'object' && poll.ballots !== null ? Object.entries(poll.ballots) : []) }));
+    return { hands: data.hands, calledOn: data.calledOn ?? null, polls, chat: data.chat, log: data.log, seq: Number(data.seq) || 0, roster, savedAt };
   } catch {
     return emptyClassroom();
   }

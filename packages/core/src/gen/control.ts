@@ -7,7 +7,21 @@ const root = rootFromJson({
   nested: {
     beckon: {
       nested: {
-        Ack: { options: { '(beckon.policy)': 'HOST_ONLY' }, fields: { seq: { type: 'uint32', id: 1 } } },
+        Ack: {
+          options: { '(beckon.policy)': 'HOST_ONLY' },
+          fields: { seq: { type: 'uint32', id: 1 }, refused: { rule: 'repeated', type: 'AckRefusal', id: 2 } },
+        },
+        AckRefusal: {
+          fields: { seq: { type: 'uint32', id: 1 }, code: { type: 'string', id: 2 }, message: { type: 'string', id: 3 } },
+        },
+        Challenge: {
+          options: { '(beckon.policy)': 'NOBODY' },
+          fields: {
+            protocol: { type: 'uint32', id: 1 },
+            nonce: { type: 'bytes', id: 2 },
+            signature: { type: 'bytes', id: 3 },
+          },
+        },
         Chunk: {
           options: { '(beckon.policy)': 'HOST_ONLY' },
           fields: {
@@ -42,6 +56,10 @@ const root = rootFromJson({
         Heartbeat: {
           options: { '(beckon.lane)': 'UNRELIABLE', '(beckon.policy)': 'HOST_ONLY' },
           fields: { sentAt: { type: 'double', id: 1 }, echo: { type: 'double', id: 2 } },
+        },
+        Hello: {
+          options: { '(beckon.policy)': 'HOST_ONLY' },
+          fields: { protocol: { type: 'uint32', id: 1 }, nonce: { type: 'bytes', id: 2 } },
         },
         Join: {
           options: { '(beckon.policy)': 'HOST_ONLY' },
@@ -121,7 +139,27 @@ export interface Participant {
 }
 export const Participant: MessageType<Participant> = messageType<Participant>(root, 'beckon.Participant');
 
-/** First message a member sends on a new link. */
+/** First message a member sends on a new link: small, unchunked, and carrying nothing secret. */
+export interface Hello {
+  protocol: number;
+  /** Fresh random bytes (16): the host signs them in its Challenge, proving it holds the room's key. */
+  nonce: Uint8Array;
+}
+export const Hello: MessageType<Hello> = messageType<Hello>(root, 'beckon.Hello');
+
+/**
+ * The host's answer to Hello: its own fresh nonce, which the member's Join proof must cover (so a Join recorded on one
+ * link is worthless on another), and its signature over both nonces and both transport ids.
+ */
+export interface Challenge {
+  protocol: number;
+  nonce: Uint8Array;
+  /** ECDSA P-256 signature with the host's key over the challenge context; empty for rooms without keys. */
+  signature: Uint8Array;
+}
+export const Challenge: MessageType<Challenge> = messageType<Challenge>(root, 'beckon.Challenge');
+
+/** Sent once the host's Challenge checks out: only then does the member reveal its resume token. */
 export interface Join {
   protocol: number;
   /** Stable across reloads: the same participant comes back as itself. */
@@ -131,9 +169,9 @@ export interface Join {
   name: string;
   role: Role;
   metadata: { [key: string]: string };
-  /** Fresh random bytes: the host signs them in its Welcome, proving it holds the room's key. */
+  /** Unused since protocol 2 (the nonces are in Hello and Challenge). */
   nonce: Uint8Array;
-  /** HMAC-SHA-256 with the invite's secret over the join context: proves this member holds the invite. */
+  /** HMAC-SHA-256 with the invite's secret over the join context (both nonces): proves this member holds the invite. */
   proof: Uint8Array;
   /** Random per page load: message ids restart when it changes. */
   epoch: string;
@@ -153,7 +191,7 @@ export interface Welcome {
   state: Envelope[];
   hostTime: number;
   rejoined: boolean;
-  /** ECDSA P-256 signature with the host's key over the join context and the member's nonce. */
+  /** Unused since protocol 2: the host proved itself in its Challenge, on this same link. */
   signature: Uint8Array;
   /** Random per host start: message ids from the host restart when it changes. */
   epoch: string;
@@ -203,8 +241,20 @@ export const Heartbeat: MessageType<Heartbeat> = messageType<Heartbeat>(root, 'b
 /** Cumulative acknowledgement of reliable messages: every seq <= this has arrived. */
 export interface Ack {
   seq: number;
+  /**
+   * Messages up to seq that the receiver refused (rate limit, policy, ...): their deliveries fail with the reason,
+   * so an acknowledgement means the message was accepted, never merely that it arrived.
+   */
+  refused: AckRefusal[];
 }
 export const Ack: MessageType<Ack> = messageType<Ack>(root, 'beckon.Ack');
+
+export interface AckRefusal {
+  seq: number;
+  code: string;
+  message: string;
+}
+export const AckRefusal: MessageType<AckRefusal> = messageType<AckRefusal>(root, 'beckon.AckRefusal');
 
 /** One piece of a message too large for one frame. Reassembled by (transfer, index). */
 export interface Chunk {
@@ -229,6 +279,8 @@ export const Error: MessageType<Error> = messageType<Error>(root, 'beckon.Error'
 
 export const messageTypes = [
   Participant,
+  Hello,
+  Challenge,
   Join,
   Welcome,
   Refused,
@@ -237,6 +289,7 @@ export const messageTypes = [
   Leave,
   Heartbeat,
   Ack,
+  AckRefusal,
   Chunk,
   Error,
 ] as const;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../codec.ts';
 import type { BeckonError } from '../errors.ts';
-import { hostRoom, joinRoom } from '../room.ts';
-import type { HostOptions, HostRoom, MemberOptions, MemberRoom, MessageMeta } from '../room.ts';
+import { hostRoom, joinRoom } from '../room/index.ts';
+import type { HostOptions, HostRoom, MemberOptions, MemberRoom, MessageMeta } from '../room/index.ts';
 import type { Transport } from '../transport.ts';
 import { Announcement, Chat, Cursor, File, hostTypes, RaiseHand, Tiny, Unknown } from './test-schema.ts';
 import { nextEvent, waitFor } from './wait.ts';

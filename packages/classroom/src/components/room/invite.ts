@@ -22,6 +22,7 @@ export function readTicket(value: string): Ticket {
 /** Why joining failed, in words a student can act on. */
 export function describeJoinError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (isBeckonError(error, 'removed')) return 'Your teacher removed you from this class. Ask your teacher if you think this is a mistake.';
   if (isBeckonError(error, 'refused')) {
     if (message.includes("could not prove it holds the room's key")) {
       return (

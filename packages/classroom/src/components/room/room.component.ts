@@ -399,7 +399,7 @@ export class BeckonRoom extends LitElement {
     });
     // Refused while reconnecting (a peer holding the teacher's id without the keys, say): say so, in words.
     if (!room.isHost) room.on('error', (error) => {
-      if (error.code === 'refused' && room === this.#room && !this.joining) this.#fail(describeJoinError(error));
+      if ((error.code === 'refused' || error.code === 'removed') && room === this.#room && !this.joining) this.#fail(describeJoinError(error));
     });
     room.on('participants', (participants) => {
       this.requestUpdate();

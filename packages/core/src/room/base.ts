@@ -1,0 +1,130 @@
+import type { Frame } from '../codec.ts';
+import { Emitter, reportListenerError } from '../emitter.ts';
+import { BeckonError } from '../errors.ts';
+import type { BeckonErrorCode } from '../errors.ts';
+import { defaultLanes } from '../lanes.ts';
+import type { LaneConfig, LaneName } from '../lanes.ts';
+import { Registry } from '../schema.ts';
+import type { MessageInit, MessageType } from '../schema.ts';
+import type { PeerSession } from '../session.ts';
+import type { Transport } from '../transport.ts';
+import { describe, hex, now } from '../util.ts';
+import type { ConnectionState, MessageMeta, Participant, RoomEvents, RoomOptions } from './types.ts';
+
+type Handler = (value: object, meta: MessageMeta) => void;
+
+/** Shared by hosts and members: typed handlers, events, the registry and the participant list. */
+export abstract class Room {
+  readonly registry: Registry;
+  readonly transport: Transport;
+  readonly #events = new Emitter<RoomEvents>();
+  readonly #handlers = new Map<number, Set<Handler>>();
+  protected readonly options: RoomOptions;
+  protected readonly lanes: readonly LaneConfig[];
+  protected readonly participantMap = new Map<string, Participant>();
+  protected connectionState: ConnectionState = 'idle';
+  /** Refused frames by error code. */
+  readonly errorCounts: Partial<Record<BeckonErrorCode, number>> = {};
+
+  constructor(options: RoomOptions) {
+    this.options = options;
+    this.transport = options.transport;
+    this.lanes = options.lanes ?? defaultLanes;
+    this.registry = new Registry(options.types);
+  }
+
+  abstract readonly isHost: boolean;
+  /** This participant's id. */
+  abstract readonly selfId: string;
+
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  /** Everyone present, this participant included. */
+  get participants(): readonly Participant[] {
+    return [...this.participantMap.values()];
+  }
+
+  participant(id: string): Participant | undefined {
+    return this.participantMap.get(id);
+  }
+
+  /** Subscribes to a message type, or to a room event. Returns the unsubscribe function. */
+  on<T extends object>(type: MessageType<T>, handler: (value: T, meta: MessageMeta) => void): () => void;
+  on<K extends keyof RoomEvents>(event: K, handler: (payload: RoomEvents[K]) => void): () => void;
+  on(target: MessageType | keyof RoomEvents, handler: (...args: never[]) => void): () => void {
+    if (typeof target === 'string') return this.#events.on(target, handler as (payload: unknown) => void);
+    this.registry.add(target);
+    let set = this.#handlers.get(target.id);
+    if (!set) {
+      set = new Set();
+      this.#handlers.set(target.id, set);
+    }
+    const typed = handler as unknown as Handler;
+    set.add(typed);
+    return () => set.delete(typed);
+  }
+
+  protected emit<K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]): void {
+    this.#events.emit(event, payload);
+  }
+
+  protected setState(state: ConnectionState): void {
+    if (this.connectionState === state) return;
+    this.connectionState = state;
+    this.emit('state', state);
+  }
+
+  protected reportError(error: BeckonError): void {
+    this.errorCounts[error.code] = (this.errorCounts[error.code] ?? 0) + 1;
+    this.emit('error', error);
+  }
+
+  /** Decodes an application frame and hands it to its handlers. Returns false (and reports) if it cannot. */
+  protected deliverLocal(frame: Frame, lane: LaneName, from: string, replayed: boolean): boolean {
+    const type = this.registry.get(frame.type);
+    if (!type) {
+      this.reportError(new BeckonError('unknown-type', `Unknown message type 0x${frame.type.toString(16)} from ${from}`, { peer: from, messageType: hex(frame.type), lane }));
+      return false;
+    }
+    let value: object;
+    try {
+      value = type.decode(frame.payload);
+    } catch (cause) {
+      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}: ${describe(cause)}`, { peer: from, messageType: type.name, lane, cause }));
+      return false;
+    }
+    const meta: MessageMeta = { type, from, to: frame.to, lane, sentAt: frame.sentAt, receivedAt: now(), replayed };
+    const handlers = this.#handlers.get(type.id);
+    if (handlers) {
+      for (const handler of [...handlers]) {
+        try {
+          handler(value, meta);
+        } catch (error) {
+          reportListenerError(error);
+        }
+      }
+    }
+    this.emit('message', { type, value, meta });
+    return true;
+  }
+
+  /** Forwards a session's lifecycle events as room events, naming the peer by participant id once known. */
+  protected forwardSessionEvents(session: PeerSession, peerName: () => string): void {
+    const events = session.events;
+    events.on('error', (error) => this.reportError(error.withPeer(peerName())));
+    events.on('lane-open', ({ lane }) => this.emit('lane-open', { peer: peerName(), lane }));
+    events.on('lane-close', ({ lane }) => this.emit('lane-close', { peer: peerName(), lane }));
+    events.on('lane-error', ({ lane, error }) => this.emit('lane-error', { peer: peerName(), lane, error }));
+    events.on('buffered-amount', (state) => this.emit('buffered-amount', { peer: peerName(), ...state }));
+    events.on('delivery', (result) => this.emit('delivery', { peer: peerName(), result }));
+    events.on('progress', (progress) => this.emit('progress', { ...progress, peer: peerName() }));
+    events.on('rtt', (rttMs) => this.emit('rtt', { peer: peerName(), rttMs }));
+  }
+
+  protected encodePayload<T extends object>(type: MessageType<T>, value: MessageInit<T>): Uint8Array {
+    this.registry.add(type);
+    return type.encode(value);
+  }
+}

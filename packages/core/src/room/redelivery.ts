@@ -1,0 +1,88 @@
+/**
+ * Exactly-once delivery across reconnects, the same on both sides: each sender numbers its reliable messages per
+ * recipient (an outgoing stream) and keeps them until acknowledged; each receiver remembers the highest id it accepted
+ * in the sender's epoch (an incoming stream) and drops copies. An epoch is random per page load or host start: when it
+ * changes, the ids start again.
+ */
+
+/** Reliable messages from one sender to one recipient, numbered and kept until acknowledged. */
+export class OutgoingStream<T extends { readonly id: number }> {
+  readonly #kept: T[] = [];
+  #lastId = 0;
+
+  /** At most `limit` messages are kept: `keep` then drops the oldest (`drop-oldest`) or refuses the new one. */
+  constructor(
+    readonly limit: number,
+    readonly overflow: 'drop-oldest' | 'refuse',
+  ) {}
+
+  /** The id for the next message of the stream. */
+  nextId(): number {
+    return ++this.#lastId;
+  }
+
+  get size(): number {
+    return this.#kept.length;
+  }
+
+  get full(): boolean {
+    return this.#kept.length >= this.limit;
+  }
+
+  /** Keeps a message until it is acknowledged. False when the stream is full and refuses. */
+  keep(entry: T): boolean {
+    if (this.overflow === 'refuse' && this.full) return false;
+    this.#kept.push(entry);
+    if (this.#kept.length > this.limit) this.#kept.splice(0, this.#kept.length - this.limit);
+    return true;
+  }
+
+  /** Drops what was acknowledged up to and including `id` (kept in id order), without copying the rest. */
+  acknowledge(id: number): void {
+    let count = 0;
+    while (count < this.#kept.length && this.#kept[count]!.id <= id) count++;
+    if (count > 0) this.#kept.splice(0, count);
+  }
+
+  /** Drops one message; acknowledgements come in order, so it is almost always the first. */
+  remove(entry: T): void {
+    const index = this.#kept.indexOf(entry);
+    if (index >= 0) this.#kept.splice(index, 1);
+  }
+
+  /** What is kept, after `afterId`, in order (a copy: callers may acknowledge while iterating). */
+  pending(afterId = 0): T[] {
+    return this.#kept.filter((entry) => entry.id > afterId);
+  }
+
+  /** Empties the stream, returning what was kept. */
+  clear(): T[] {
+    return this.#kept.splice(0);
+  }
+}
+
+/** What a receiver remembers of one sender's stream: its epoch and the highest id accepted in it. */
+export class IncomingStream {
+  epoch: string;
+  lastId = 0;
+
+  constructor(epoch = '') {
+    this.epoch = epoch;
+  }
+
+  /** Starts over when the sender's epoch changed (a reload or a restart); returns whether it did. */
+  restart(epoch: string): boolean {
+    if (epoch === this.epoch) return false;
+    this.epoch = epoch;
+    this.lastId = 0;
+    return true;
+  }
+
+  /** Whether a message with this id is new (and is now accepted); untracked messages (id 0) always are. */
+  accept(id: number): boolean {
+    if (!id) return true;
+    if (id <= this.lastId) return false;
+    this.lastId = id;
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+import type { Frame } from '../codec.ts';
+import { BeckonError } from '../errors.ts';
+import type { BeckonErrorCode } from '../errors.ts';
+import {
+  Challenge,
+  Error as ErrorMessage,
+  Hello,
+  Join,
+  Leave,
+  ParticipantJoined,
+  ParticipantLeft,
+  Refused,
+  Role as RoleValue,
+  Welcome,
+} from '../gen/control.ts';
+import type { Participant as ParticipantMessage } from '../gen/control.ts';
+import type { Envelope } from '../gen/envelope.ts';
+import type { MessageInit, MessageType } from '../schema.ts';
+import type { DeliveryResult } from '../session.ts';
+import { now } from '../util.ts';
+import type { Participant, Role } from './types.ts';
+
+/** Room-level control messages: registered on both sides, never accepted as application messages. */
+export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
+export const controlIds: ReadonlySet<number> = new Set(controlTypes.map((type) => type.id));
+
+const roleNames = new Map<number, Role>([
+  [RoleValue.HOST, 'host'],
+  [RoleValue.MEMBER, 'member'],
+  [RoleValue.OBSERVER, 'observer'],
+]);
+export const roleValues: Readonly<Record<Role, RoleValue>> = { host: RoleValue.HOST, member: RoleValue.MEMBER, observer: RoleValue.OBSERVER };
+
+export function toMessage(participant: Participant): MessageInit<ParticipantMessage> {
+  return {
+    id: participant.id,
+    name: participant.name,
+    role: roleValues[participant.role],
+    joinedAt: participant.joinedAt,
+    metadata: { ...participant.metadata },
+    connected: true,
+  };
+}
+
+export function fromMessage(message: ParticipantMessage): Participant {
+  return {
+    id: message.id,
+    name: message.name,
+    role: roleNames.get(message.role) ?? 'member',
+    joinedAt: message.joinedAt,
+    metadata: { ...message.metadata },
+  };
+}
+
+export function toEnvelope(frame: Frame): MessageInit<Envelope> {
+  return { type: frame.type, payload: frame.payload, sentAt: frame.sentAt, from: frame.from, to: frame.to };
+}
+
+/** Error codes a host may send in an Error frame; anything else becomes `policy-violation`. */
+const relayedCodes: ReadonlySet<string> = new Set<BeckonErrorCode>([
+  'malformed-frame',
+  'unknown-type',
+  'oversized',
+  'policy-violation',
+  'rate-limited',
+  'queue-full',
+  'refused',
+]);
+
+export function relayedCode(code: string): BeckonErrorCode {
+  return relayedCodes.has(code) ? (code as BeckonErrorCode) : 'policy-violation';
+}
+
+/** One result for a message sent to several recipients: the first failure, or success once all succeeded. */
+export function allDelivered(results: Promise<DeliveryResult>[]): Promise<DeliveryResult> {
+  if (results.length === 1) return results[0]!;
+  return Promise.all(results).then((all) => all.find((result) => !result.ok) ?? { ok: true, seq: 0, at: now() });
+}
+
+/** Decodes a control payload; a malformed one is reported through `report`, never thrown. */
+export function decodeControl<T extends object>(
+  type: MessageType<T>,
+  frame: Frame,
+  peer: string,
+  report: (error: BeckonError) => void,
+): T | undefined {
+  try {
+    return type.decode(frame.payload);
+  } catch (cause) {
+    report(new BeckonError('malformed-frame', `Malformed ${type.name} from ${peer}`, { peer, messageType: type.name, cause }));
+    return undefined;
+  }
+}
