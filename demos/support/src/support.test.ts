@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ColorBook, formatBytes, initials, palette } from './format.ts';
 import { ChatMessage, CursorMoved, FileData, SystemInfo } from './gen/support.ts';
 import { createHostCredentials, formatInvite } from '@beckon/core';
-import { inviteLink, signallingOptions, ticketFromHash } from './signalling.ts';
+import { inviteLink, readHash, signallingOptions, ticketFromHash } from './signalling.ts';
 import { collectSystemInfo, describeBrowser } from './system-info.ts';
 import { maxFileBytes } from './transfers.ts';
 
@@ -41,6 +41,14 @@ describe('signalling', () => {
     expect(Array.from(ticket.invite!.hostKey)).toEqual(Array.from(invite.hostKey));
     // A truncated link is refused rather than joined without the keys.
     expect(ticketFromHash(new URL(link).hash.slice(0, -4))).toBeUndefined();
+  });
+
+  it('tells the agent page, a customer link and a damaged link apart', () => {
+    expect(readHash('')).toEqual({ kind: 'agent' });
+    expect(readHash('#other=1')).toEqual({ kind: 'agent' });
+    expect(readHash('#room=abc-123')).toEqual({ kind: 'customer', ticket: { host: 'abc-123' } });
+    // A damaged link must not quietly become a new agent session.
+    for (const hash of ['#room=', '#room=<script>', '#room=abc.de']) expect(readHash(hash)).toEqual({ kind: 'broken' });
   });
 });
 

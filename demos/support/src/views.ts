@@ -17,6 +17,8 @@ export interface PeopleOptions {
   readonly rtt: ReadonlyMap<string, number>;
   /** Where RTT is unknown for a participant (members only measure the link to the host). */
   readonly rttNote: string;
+  /** Where the link to a participant is down, what to show instead of a stale RTT. */
+  readonly presence?: (participant: Participant) => 'here' | 'away' | 'left';
   /** Extra controls for a participant's row (the agent's "Request control"). */
   readonly actions?: (participant: Participant) => HTMLElement | undefined;
 }
@@ -27,11 +29,13 @@ export function renderPeople(list: HTMLElement, count: HTMLElement, participants
     ...sorted.map((participant) => {
       const you = participant.id === options.selfId;
       const rtt = options.rtt.get(participant.id);
-      const rttText = you ? 'you' : rtt !== undefined ? `RTT ${formatRtt(rtt)}` : options.rttNote;
+      const presence = you ? 'here' : (options.presence?.(participant) ?? 'here');
+      // A last RTT shown after the link dropped would read as a healthy link.
+      const rttText = you ? 'you' : presence === 'left' ? 'Left the session' : presence === 'away' ? 'disconnected · reconnecting…' : rtt !== undefined ? `RTT ${formatRtt(rtt)}` : options.rttNote;
       const action = you ? undefined : options.actions?.(participant);
       return h(
         'li',
-        { class: 'person', 'data-participant': participant.id, 'data-role': participant.role },
+        { class: 'person', 'data-participant': participant.id, 'data-role': participant.role, 'data-presence': presence },
         avatar(participant, options.colorOf(participant.id)),
         h(
           'div',
