@@ -2,12 +2,15 @@ import type { HostRoom, MessageInit, MessageType, Participant, SendOptions } fro
 import { GameHost, PlayerJoined, PlayerLeft, RoundEnded, RoundStarted, Scored } from '@beckon/game';
 import type { Controls, EntityState } from '@beckon/game';
 import { arena, avatarRadius, colorOf, gemRadius, Kind, palette, rules, starRadius } from './rules.ts';
+import { HostView } from './host-view.ts';
 import type { Scoreboard } from './scoreboard.ts';
 
 export const roundMs = 90_000;
 const breakMs = 5_000;
 const gemCount = 14;
 const starPoints = 5;
+/** Shared with the members' GameClient, so everyone sees the others the same way. */
+export const interpolation = { delayMs: 100, maxExtrapolationMs: 250 } as const;
 
 export interface PlayerInfo {
   readonly id: string;
@@ -22,6 +25,8 @@ export interface PlayerInfo {
  */
 export class HostGame {
   readonly host: GameHost;
+  /** What the host's screen draws: the snapshots, interpolated as on members' screens. */
+  readonly view: HostView;
   readonly room: HostRoom;
   readonly players = new Map<string, PlayerInfo>();
   readonly scores = new Map<string, number>();
@@ -39,7 +44,8 @@ export class HostGame {
   constructor(room: HostRoom, board: Scoreboard) {
     this.room = room;
     this.#board = board;
-    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt) });
+    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt), onSnapshot: (_seq, tick) => this.view.snapshot(tick) });
+    this.view = new HostView(this.host, interpolation);
     room.on('join', ({ participant }) => this.#addPlayer(participant));
     room.on('leave', ({ participant }) => this.#removePlayer(participant.id));
     const self = room.participant(room.selfId);

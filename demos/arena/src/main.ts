@@ -9,13 +9,14 @@ import { createPeerJsTransport } from '@beckon/peerjs';
 import type { PeerJsTransport } from '@beckon/peerjs';
 import { wireChat } from './chat.ts';
 import { ControlInput } from './controls.ts';
-import { HostGame } from './host-game.ts';
+import { HostGame, interpolation } from './host-game.ts';
 import { NetOverlay } from './overlay.ts';
 import type { NetSample } from './overlay.ts';
 import { ArenaRenderer } from './render.ts';
 import type { AvatarLabel } from './render.ts';
 import { rules } from './rules.ts';
 import { Scoreboard } from './scoreboard.ts';
+import { TouchStick } from './stick.ts';
 import { hostFromHash, inviteLink, signallingOptions } from './signalling.ts';
 
 /** What the end-to-end test (and a curious developer in the console) can see of the game. */
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   const overlay = new NetOverlay($('graphs'));
   const board = new Scoreboard();
   const controls = new ControlInput(renderer.app.canvas, (x, y) => renderer.toWorld(x, y));
+  controls.useStick(new TouchStick($('stick'), $('stick-knob')));
   const signalling = signallingOptions(location);
   const name = playerName();
   const hostId = hostFromHash(location.hash);
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
     };
     updateStatus();
     room.on('participants', updateStatus);
-    entities = () => game.host.world;
+    entities = () => game.view.view(avatar());
     avatar = () => game.host.avatarOf(room.selfId) ?? 0;
     sample = hostSampler(room, game.host);
     const apply = (): void => {
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'host', selfId: room.selfId, room, host: game.host, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured at the host, all players';
   } else {
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
       r.on(RoundStarted, (e) => board.roundStarted(e));
       r.on(RoundEnded, (e) => board.roundEnded(e));
     });
-    const client = new GameClient(room, { rules, interpolation: { delayMs: 100, maxExtrapolationMs: 250 } });
+    const client = new GameClient(room, { rules, interpolation });
     client.start();
     const hostName = (): string => room.participant(room.hostId)?.name ?? 'host';
     setStatus(`Playing in ${hostName()}'s game`, 'open');
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'member', selfId: room.selfId, room, client, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured on this player’s link';
   }
