@@ -184,4 +184,57 @@ describe('Gem Rush as people play it', () => {
     await expect.poll(() => host.evaluate((id) => Math.abs(window.__arena!.shown()[id]!['x']! - window.__arena!.host!.world.get(id)!['x']!), avatar), { timeout: 3000 }).toBeLessThan(0.2);
     expect(arena.errors).toEqual([]);
   }, 90_000);
+
+  it('keeps a reloading player’s score and colour', async () => {
+    const { page: host, peer } = await arena.host('Ada');
+    const bea = await arena.open(`${arena.server.url}/arena/?name=Bea&video=off#join=${peer}`);
+    const avatar = await ownAvatar(bea);
+    const beaId = await bea.evaluate(() => window.__arena!.selfId);
+    // Bea collects a gem: her page steers her orb to the nearest one (drawing off, so its controls are not reset each frame).
+    await bea.evaluate(() => window.__arena!.setRendering(false));
+    await bea.evaluate(
+      (id) =>
+        new Promise<void>((resolve) => {
+          const arena = window.__arena!;
+          const timer = setInterval(() => {
+            const world = arena.client!.view();
+            const own = world.get(id);
+            const self = arena.players().find((player) => player.id === arena.selfId);
+            if (self && self.points > 0) {
+              arena.client!.setControls({});
+              clearInterval(timer);
+              resolve();
+              return;
+            }
+            if (!own) return;
+            let best: { x: number; y: number } | undefined;
+            for (const [entity, state] of world) {
+              if (entity === id || state['kind'] !== 1) continue;
+              if (!best || Math.hypot(state['x']! - own['x']!, state['y']! - own['y']!) < Math.hypot(best.x - own['x']!, best.y - own['y']!)) best = { x: state['x']!, y: state['y']! };
+            }
+            if (!best) return;
+            const dx = best.x - own['x']!;
+            const dy = best.y - own['y']!;
+            const length = Math.max(1, Math.hypot(dx, dy));
+            arena.client!.setControls({ moveX: dx / length, moveY: dy / length });
+          }, 30);
+        }),
+      avatar,
+    );
+    const row = (page: Page): Promise<{ points: string; color: string } | undefined> =>
+      page.evaluate((id) => {
+        const item = document.querySelector<HTMLElement>(`#scores .score[data-player="${id}"]`);
+        return item ? { points: item.querySelector('.points')!.textContent!, color: item.querySelector<HTMLElement>('.dot')!.style.background } : undefined;
+      }, beaId);
+    await expect.poll(async () => Number((await row(host))?.points ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+    const before = (await row(host))!;
+
+    await bea.reload();
+    await ownAvatar(bea);
+    expect(await bea.evaluate(() => window.__arena!.selfId)).toBe(beaId);
+    // Same participant, same colour, same points, on both screens; and one Bea, not two.
+    for (const page of [host, bea]) await expect.poll(() => row(page), { timeout: 10_000 }).toEqual(before);
+    expect(await host.locator('#scores .score').count()).toBe(2);
+    expect(arena.errors).toEqual([]);
+  }, 90_000);
 });
