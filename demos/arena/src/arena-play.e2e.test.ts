@@ -237,4 +237,19 @@ describe('Gem Rush as people play it', () => {
     expect(await host.locator('#scores .score').count()).toBe(2);
     expect(arena.errors).toEqual([]);
   }, 90_000);
+
+  it('says there is no link instead of showing zeros in the network overlay', async () => {
+    const { page: host, peer } = await arena.host('Ada');
+    const rtt = (page: Page): Promise<string | null> => page.locator('.graph[data-metric="rtt"] .graph-value').textContent();
+    await expect.poll(() => rtt(host), { timeout: 5000 }).toBe('no players yet');
+    const bea = await arena.open(`${arena.server.url}/arena/?name=Bea&video=off#join=${peer}`);
+    await ownAvatar(bea);
+    await expect.poll(() => rtt(bea), { timeout: 5000 }).toMatch(/^\d+(\.\d)? ms$/);
+    await expect.poll(() => rtt(host), { timeout: 5000 }).toMatch(/^\d+(\.\d)? ms$/);
+    // The host's tab closes: Bea's overlay says so rather than showing a perfect 0.0 ms.
+    await host.context().close();
+    await expect.poll(() => rtt(bea), { timeout: 10_000 }).toMatch(/^disconnected/);
+    expect(await bea.locator('.graph[data-metric="rate"] .graph-value').textContent()).toMatch(/^disconnected/);
+    expect(arena.errors).toEqual([]);
+  }, 60_000);
 });

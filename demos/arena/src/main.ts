@@ -261,6 +261,7 @@ function memberSampler(room: MemberRoom, client: GameClient): () => NetSample {
       snapshotRate: client.snapshotMeter.rate,
       downBps: Math.max(0, current.down - last.down) / seconds,
       upBps: Math.max(0, current.up - last.up) / seconds,
+      ...(room.state === 'open' ? {} : { noLink: room.state === 'reconnecting' ? 'disconnected · reconnecting' : 'disconnected' }),
     };
     last = current;
     return sample;
@@ -305,6 +306,7 @@ function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
       snapshotRate: members === 0 ? 0 : Math.max(0, snapshots - last.snapshots) / seconds / members,
       downBps: Math.max(0, down - last.down) / seconds,
       upBps: Math.max(0, up - last.up) / seconds,
+      ...(members === 0 ? { noLink: 'no players yet' } : {}),
     };
     last = { at: now, down, up, snapshots };
     return sample;
