@@ -337,7 +337,10 @@ function wireRoom(room: Room, transport: PeerJsTransport, hostPeerId = ''): void
         transfers.abandon(member.hostId, 'Failed: the agent left the session before the file arrived');
         transfers.failOutgoing('the agent left the session');
         log('warn', 'The agent left the session. Ask them for a new link to continue.');
+        byId<HTMLAnchorElement>('session-ended-ask').href = newLinkRequest();
       }
+      // Shown where the invite card would be, at the top, so it is the first thing seen; it goes if the agent is back.
+      byId('session-ended').hidden = presence !== 'left';
       renderParticipants();
       showState();
     });

@@ -110,7 +110,16 @@ describe('remote support demo when things go wrong', () => {
     expect(Date.now() - left).toBeLessThan(5000);
     expect(await customer.locator(`.person[data-participant="${agentId}"] .rtt`).textContent()).toMatch(/left/i);
     expect(await customer.locator('#connection-text').textContent()).toMatch(/agent left/i);
+    // And in words at the top of the page, with the way on.
+    expect(await customer.getByRole('alert').filter({ hasText: 'Your support agent has left the session' }).isVisible()).toBe(true);
+    expect(await customer.getByRole('link', { name: 'Ask for a new link' }).isVisible()).toBe(true);
     expect(errors).toEqual([]);
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await customer.screenshot({ path: path.join(screenshotDir, 'support-agent-left.png') });
+      await customer.setViewportSize({ width: 390, height: 844 });
+      await customer.screenshot({ path: path.join(screenshotDir, 'support-agent-left-phone.png') });
+    }
     await customerContext.close();
   }, 60_000);
 });
