@@ -8,6 +8,7 @@ import { watchAgent } from './agent-presence.ts';
 import { wireChat } from './chat.ts';
 import type { Presence } from './agent-presence.ts';
 import { wireFileSharing } from './file-sharing.ts';
+import { deviceId } from './same-device.ts';
 import { ControlAnswer, ControlRequest, ControlState, CursorMoved, Highlight, messageTypes, SystemInfo } from './gen/support.ts';
 import { showLinkProblem } from './link-problem.ts';
 import { joinFailure, newLinkRequest } from './plain-errors.ts';
@@ -122,6 +123,7 @@ async function startCustomer(ticket: RoomTicket): Promise<void> {
           hostId: hostPeerId,
           name,
           identity: loadIdentity(sessionStorage, hostPeerId),
+          metadata: { device: deviceId(localStorage, () => randomId(12)) },
           joinTimeoutMs: 15_000,
           ...(ticket.invite ? { invite: ticket.invite } : {}),
         },

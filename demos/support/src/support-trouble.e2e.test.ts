@@ -122,4 +122,26 @@ describe('remote support demo when things go wrong', () => {
     }
     await customerContext.close();
   }, 60_000);
+
+  it('shows the same invite opened in a second tab as another tab of that person', async () => {
+    const { agent, customer, customerContext, agentContext, link, errors } = await connectPair(harness);
+    const first = await customer.evaluate(() => window.__beckon!.room.selfId);
+    // Same browser (shared localStorage), new tab (its own sessionStorage, so a participant of its own).
+    const second = await customerContext.newPage();
+    second.on('pageerror', (error) => errors.push(`second tab: ${error.message}`));
+    await second.goto(link);
+    await second.getByLabel('Your name').fill('Ada Customer');
+    await second.getByRole('button', { name: 'Join session' }).click();
+    await second.locator('#workspace').waitFor({ state: 'visible', timeout: 15_000 });
+    const secondId = await second.evaluate(() => window.__beckon!.room.selfId);
+    expect(secondId).not.toBe(first);
+    const row = agent.locator(`.person[data-participant="${secondId}"] .other-tab`);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toBe('another tab of Ada Customer');
+    expect(await agent.locator(`.person[data-participant="${first}"] .other-tab`).count()).toBe(0);
+    // The first tab sees the second as its own.
+    await expect.poll(() => customer.locator(`.person[data-participant="${secondId}"] .other-tab`).textContent(), { timeout: 10_000 }).toBe('another tab of Ada Customer (you)');
+    expect(errors).toEqual([]);
+    await agentContext.close();
+    await customerContext.close();
+  }, 60_000);
 });
