@@ -240,7 +240,7 @@ describe('Gem Rush as people play it', () => {
     expect(arena.errors).toEqual([]);
   }, 90_000);
 
-  it('says there is no link instead of showing zeros in the network overlay', async () => {
+  it('says there is no link instead of showing zeros, and tells the players when the host leaves', async () => {
     const { page: host, peer } = await arena.host('Ada');
     const rtt = (page: Page): Promise<string | null> => page.locator('.graph[data-metric="rtt"] .graph-value').textContent();
     await expect.poll(() => rtt(host), { timeout: 5000 }).toBe('no players yet');
@@ -252,6 +252,16 @@ describe('Gem Rush as people play it', () => {
     await host.context().close();
     await expect.poll(() => rtt(bea), { timeout: 10_000 }).toMatch(/^disconnected/);
     expect(await bea.locator('.graph[data-metric="rate"] .graph-value').textContent()).toMatch(/^disconnected/);
+    // And Bea is told, in words, with a way on; the round clock stops instead of counting down a game that is gone.
+    const ended = bea.getByRole('alert').filter({ hasText: 'Ada hosted this game and has left, so it has ended.' });
+    await ended.waitFor({ timeout: 10_000 });
+    expect(await bea.locator('#connection-text').textContent()).toBe('Ada left · the game has ended');
+    await expect.poll(() => bea.locator('#round').textContent(), { timeout: 2000 }).toMatch(/over$/);
+    expect(await bea.getByRole('link', { name: 'Start a new game' }).getAttribute('href')).toBe('/arena/?name=Bea&video=off');
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await bea.screenshot({ path: path.join(screenshotDir, 'arena-host-left.png') });
+    }
     expect(arena.errors).toEqual([]);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import type { PeerJsTransport } from '@beckon/peerjs';
 import { wireChat } from './chat.ts';
 import { ControlInput } from './controls.ts';
 import { HostGame, interpolation } from './host-game.ts';
+import { watchHost } from './host-presence.ts';
 import { NetOverlay } from './overlay.ts';
 import type { NetSample } from './overlay.ts';
 import { ArenaRenderer } from './render.ts';
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
     };
     updateStatus();
     room.on('participants', updateStatus);
+    // Closing the room on the way out tells the players at once, rather than after their heartbeats time out.
+    addEventListener('pagehide', () => void room.close());
     entities = () => game.view.view(avatar());
     avatar = () => game.host.avatarOf(room.selfId) ?? 0;
     sample = hostSampler(room, game.host);
@@ -139,7 +142,22 @@ async function main(): Promise<void> {
     client.start();
     const hostName = (): string => room.participant(room.hostId)?.name ?? 'host';
     setStatus(`Playing in ${hostName()}'s game`, 'open');
-    room.on('state', (state) => setStatus(state === 'open' ? `Playing in ${hostName()}'s game` : state === 'reconnecting' ? 'Reconnecting…' : state, state));
+    let ended = false;
+    room.on('state', (state) => {
+      if (!ended) setStatus(state === 'open' ? `Playing in ${hostName()}'s game` : state === 'reconnecting' ? 'Reconnecting…' : state, state);
+    });
+    watchHost(room, transport, hostId, () => {
+      ended = true;
+      const name = hostName();
+      setStatus(`${name} left · the game has ended`, 'closed');
+      $('ended-text').textContent = `${name} hosted this game and has left, so it has ended.`;
+      ($('ended-new') as HTMLAnchorElement).href = location.pathname + location.search;
+      $('ended').hidden = false;
+      // The round no longer runs: stop its clock rather than count down to nothing.
+      board.endsAt = 0;
+      // A new host page has a new id, so there is nothing to reconnect to: stop trying.
+      void room.leave();
+    });
     entities = () => client.view();
     avatar = () => client.avatar;
     sample = memberSampler(room, client);
