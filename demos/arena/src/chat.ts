@@ -12,9 +12,13 @@ export function wireChat(
   log: HTMLElement,
   form: HTMLFormElement,
   input: HTMLInputElement,
+  /** Where the keys go back to after a message is sent or the box is left with Escape. */
+  game: HTMLElement,
   /** A player's colour in the arena (0xRRGGBB), so names in the chat match the avatars. */
   colorOf: (participantId: string) => number | undefined = () => undefined,
 ): void {
+  // preventScroll: on a phone the arena is above the chat; jumping the page up would hide what was just typed.
+  const backToGame = (): void => game.focus({ preventScroll: true });
   const show = (from: string, text: string, self: boolean): void => {
     const item = document.createElement('li');
     item.className = self ? 'chat-line self' : 'chat-line';
@@ -32,9 +36,9 @@ export function wireChat(
     log.scrollTop = log.scrollHeight;
   };
   room.on(Chat, (chat, meta) => show(meta.from, chat.text, false));
-  // Escape hands the keys back to the game (WASD in the box types, it does not steer).
+  // Escape hands the keys back to the game (WASD in the box types, it does not steer); the draft stays.
   input.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') input.blur();
+    if (event.key === 'Escape') backToGame();
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -44,6 +48,8 @@ export function wireChat(
       room.send(Chat, { text });
       show(room.selfId, text, true);
       input.value = '';
+      // One message, then back to playing: the next keys steer instead of starting another message.
+      backToGame();
     } catch (error) {
       show(room.selfId, `Not sent: ${error instanceof Error ? error.message : String(error)}`, true);
     }

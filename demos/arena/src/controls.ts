@@ -1,4 +1,5 @@
 import type { Controls } from '@beckon/game';
+import type { TouchStick } from './stick.ts';
 
 const keys: Record<string, [number, number]> = {
   ArrowLeft: [-1, 0],
@@ -11,9 +12,10 @@ const keys: Record<string, [number, number]> = {
   KeyS: [0, 1],
 };
 
-/** Keyboard (WASD, arrows) and pointer (press and hold: steer towards it) into the game's controls. */
+/** Keyboard (WASD, arrows), a touch stick, and pointer (press and hold: steer towards it) into the game's controls. */
 export class ControlInput {
   readonly #held = new Set<string>();
+  #stick: TouchStick | undefined;
   #pointer: { x: number; y: number } | undefined;
   #avatar: () => { x: number; y: number } | undefined = () => undefined;
   /** Called when a key changes the controls, so they apply even between rendered frames. */
@@ -30,6 +32,8 @@ export class ControlInput {
       if (this.#held.delete(event.code)) this.onChange();
     });
     window.addEventListener('blur', () => this.#held.clear());
+    // A long press on a phone would otherwise open the context menu and end the steering.
+    surface.addEventListener('contextmenu', (event) => event.preventDefault());
     surface.addEventListener('pointerdown', (event) => {
       surface.setPointerCapture(event.pointerId);
       this.#pointer = toWorld(event.clientX, event.clientY);
@@ -44,6 +48,12 @@ export class ControlInput {
     surface.addEventListener('pointercancel', release);
   }
 
+  /** Steers with this stick too; keys win when both are used. */
+  useStick(stick: TouchStick): void {
+    this.#stick = stick;
+    stick.onChange = () => this.onChange();
+  }
+
   /** Where the player's avatar is drawn, for pointer steering. */
   follow(avatar: () => { x: number; y: number } | undefined): void {
     this.#avatar = avatar;
@@ -56,6 +66,11 @@ export class ControlInput {
       const [x, y] = keys[code]!;
       moveX += x;
       moveY += y;
+    }
+    const stick = this.#stick?.vector;
+    if (stick && moveX === 0 && moveY === 0) {
+      moveX = stick.x;
+      moveY = stick.y;
     }
     const avatar = this.#avatar();
     if (this.#pointer && avatar && moveX === 0 && moveY === 0) {

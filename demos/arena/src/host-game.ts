@@ -2,12 +2,15 @@ import type { HostRoom, MessageInit, MessageType, Participant, SendOptions } fro
 import { GameHost, PlayerJoined, PlayerLeft, RoundEnded, RoundStarted, Scored } from '@beckon/game';
 import type { Controls, EntityState } from '@beckon/game';
 import { arena, avatarRadius, colorOf, gemRadius, Kind, palette, rules, starRadius } from './rules.ts';
+import { HostView } from './host-view.ts';
 import type { Scoreboard } from './scoreboard.ts';
 
 export const roundMs = 90_000;
 const breakMs = 5_000;
 const gemCount = 14;
 const starPoints = 5;
+/** Shared with the members' GameClient, so everyone sees the others the same way. */
+export const interpolation = { delayMs: 100, maxExtrapolationMs: 250 } as const;
 
 export interface PlayerInfo {
   readonly id: string;
@@ -22,8 +25,10 @@ export interface PlayerInfo {
  */
 export class HostGame {
   readonly host: GameHost;
+  /** What the host's screen draws: the snapshots, interpolated as on members' screens. */
+  readonly view: HostView;
   readonly room: HostRoom;
-  readonly players = new Map<string, PlayerInfo>();
+  readonly players = new Map<string, PlayerInfo & { readonly colorIndex: number }>();
   readonly scores = new Map<string, number>();
   round = 0;
   endsAt = 0;
@@ -32,6 +37,11 @@ export class HostGame {
   #star = 0;
   #starVelocity = { x: 140, y: 90 };
   #colorIndex = 0;
+  /**
+   * Players who left, by participant id (which survives a reload): their colour, and their points in the round
+   * they left, so a reload or a dropped link does not cost a player their colour or their score.
+   */
+  readonly #departed = new Map<string, { readonly colorIndex: number; readonly points: number; readonly round: number }>();
   readonly #board: Scoreboard;
   /** The host's own player's controls, applied every tick. */
   controls: Controls = {};
@@ -39,7 +49,8 @@ export class HostGame {
   constructor(room: HostRoom, board: Scoreboard) {
     this.room = room;
     this.#board = board;
-    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt) });
+    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt), onSnapshot: (_seq, tick) => this.view.snapshot(tick) });
+    this.view = new HostView(this.host, interpolation);
     room.on('join', ({ participant }) => this.#addPlayer(participant));
     room.on('leave', ({ participant }) => this.#removePlayer(participant.id));
     const self = room.participant(room.selfId);
@@ -65,18 +76,21 @@ export class HostGame {
       this.host.setAvatar(participant.id, existing.avatar);
       return;
     }
-    const colorIndex = this.#colorIndex++ % palette.length;
+    const departed = this.#departed.get(participant.id);
+    this.#departed.delete(participant.id);
+    const colorIndex = departed?.colorIndex ?? this.#colorIndex++ % palette.length;
     const avatar = this.host.spawn({ ...randomSpot(avatarRadius), heading: 0, kind: Kind.avatar, color: colorIndex });
-    const player: PlayerInfo = { id: participant.id, name: participant.name, avatar, color: colorOf(colorIndex) };
+    const player = { id: participant.id, name: participant.name, avatar, color: colorOf(colorIndex), colorIndex };
     this.players.set(participant.id, player);
     this.host.setAvatar(participant.id, avatar);
     this.#emit(PlayerJoined, { player: player.id, name: player.name, avatar, color: player.color }, (e) => this.#board.playerJoined(e), { retain: `player:${player.id}` });
-    this.#setScore(player.id, this.scores.get(player.id) ?? 0, 0);
+    this.#setScore(player.id, departed?.round === this.round ? departed.points : 0, 0);
   }
 
   #removePlayer(id: string): void {
     const player = this.players.get(id);
     if (!player) return;
+    this.#departed.set(id, { colorIndex: player.colorIndex, points: this.scores.get(id) ?? 0, round: this.round });
     this.players.delete(id);
     this.scores.delete(id);
     this.host.despawn(player.avatar);

@@ -9,13 +9,15 @@ import { createPeerJsTransport } from '@beckon/peerjs';
 import type { PeerJsTransport } from '@beckon/peerjs';
 import { wireChat } from './chat.ts';
 import { ControlInput } from './controls.ts';
-import { HostGame } from './host-game.ts';
+import { HostGame, interpolation } from './host-game.ts';
+import { watchHost } from './host-presence.ts';
 import { NetOverlay } from './overlay.ts';
 import type { NetSample } from './overlay.ts';
 import { ArenaRenderer } from './render.ts';
 import type { AvatarLabel } from './render.ts';
 import { rules } from './rules.ts';
 import { Scoreboard } from './scoreboard.ts';
+import { TouchStick } from './stick.ts';
 import { hostFromHash, inviteLink, signallingOptions } from './signalling.ts';
 
 /** What the end-to-end test (and a curious developer in the console) can see of the game. */
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
   const overlay = new NetOverlay($('graphs'));
   const board = new Scoreboard();
   const controls = new ControlInput(renderer.app.canvas, (x, y) => renderer.toWorld(x, y));
+  controls.useStick(new TouchStick($('stick'), $('stick-knob')));
   const signalling = signallingOptions(location);
   const name = playerName();
   const hostId = hostFromHash(location.hash);
@@ -108,7 +111,9 @@ async function main(): Promise<void> {
     };
     updateStatus();
     room.on('participants', updateStatus);
-    entities = () => game.host.world;
+    // Closing the room on the way out tells the players at once, rather than after their heartbeats time out.
+    addEventListener('pagehide', () => void room.close());
+    entities = () => game.view.view(avatar());
     avatar = () => game.host.avatarOf(room.selfId) ?? 0;
     sample = hostSampler(room, game.host);
     const apply = (): void => {
@@ -117,7 +122,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'host', selfId: room.selfId, room, host: game.host, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured at the host, all players';
   } else {
@@ -133,11 +138,26 @@ async function main(): Promise<void> {
       r.on(RoundStarted, (e) => board.roundStarted(e));
       r.on(RoundEnded, (e) => board.roundEnded(e));
     });
-    const client = new GameClient(room, { rules, interpolation: { delayMs: 100, maxExtrapolationMs: 250 } });
+    const client = new GameClient(room, { rules, interpolation });
     client.start();
     const hostName = (): string => room.participant(room.hostId)?.name ?? 'host';
     setStatus(`Playing in ${hostName()}'s game`, 'open');
-    room.on('state', (state) => setStatus(state === 'open' ? `Playing in ${hostName()}'s game` : state === 'reconnecting' ? 'Reconnecting…' : state, state));
+    let ended = false;
+    room.on('state', (state) => {
+      if (!ended) setStatus(state === 'open' ? `Playing in ${hostName()}'s game` : state === 'reconnecting' ? 'Reconnecting…' : state, state);
+    });
+    watchHost(room, transport, hostId, () => {
+      ended = true;
+      const name = hostName();
+      setStatus(`${name} left · the game has ended`, 'closed');
+      $('ended-text').textContent = `${name} hosted this game and has left, so it has ended.`;
+      ($('ended-new') as HTMLAnchorElement).href = location.pathname + location.search;
+      $('ended').hidden = false;
+      // The round no longer runs: stop its clock rather than count down to nothing.
+      board.endsAt = 0;
+      // A new host page has a new id, so there is nothing to reconnect to: stop trying.
+      void room.leave();
+    });
     entities = () => client.view();
     avatar = () => client.avatar;
     sample = memberSampler(room, client);
@@ -145,7 +165,7 @@ async function main(): Promise<void> {
     controls.onChange = apply;
     renderer.app.ticker.add(apply);
     debug = { role: 'member', selfId: room.selfId, room, client, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), (id) => board.players.get(id)?.color);
+    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
     void media?.start();
     $('net-scope').textContent = 'measured on this player’s link';
   }
@@ -259,6 +279,7 @@ function memberSampler(room: MemberRoom, client: GameClient): () => NetSample {
       snapshotRate: client.snapshotMeter.rate,
       downBps: Math.max(0, current.down - last.down) / seconds,
       upBps: Math.max(0, current.up - last.up) / seconds,
+      ...(room.state === 'open' ? {} : { noLink: room.state === 'reconnecting' ? 'disconnected · reconnecting' : 'disconnected' }),
     };
     last = current;
     return sample;
@@ -303,6 +324,7 @@ function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
       snapshotRate: members === 0 ? 0 : Math.max(0, snapshots - last.snapshots) / seconds / members,
       downBps: Math.max(0, down - last.down) / seconds,
       upBps: Math.max(0, up - last.up) / seconds,
+      ...(members === 0 ? { noLink: 'no players yet' } : {}),
     };
     last = { at: now, down, up, snapshots };
     return sample;

@@ -9,6 +9,11 @@ export interface NetSample {
   /** Bytes per second, down and up. */
   readonly downBps: number;
   readonly upBps: number;
+  /**
+   * Set when there is no link to measure ("disconnected", "no players yet"): shown instead of the figures, since
+   * 0.0 ms and 0 snapshots/s would read as a perfect link.
+   */
+  readonly noLink?: string;
 }
 
 interface Graph {
@@ -36,6 +41,14 @@ export class NetOverlay {
   }
 
   push(sample: NetSample): void {
+    if (sample.noLink !== undefined) {
+      for (const graph of this.#graphs.values()) {
+        graph.value.textContent = sample.noLink;
+        graph.value.dataset['state'] = 'no-link';
+      }
+      return;
+    }
+    for (const graph of this.#graphs.values()) delete graph.value.dataset['state'];
     this.#push('rtt', sample.rttMs ?? 0, 0);
     this.#push('loss', sample.loss * 100, 0);
     this.#push('rate', sample.snapshotRate, 0);

@@ -44,6 +44,8 @@ export class ArenaRenderer {
   readonly #sprites = new Map<number, Sprite>();
   readonly #sparks: Spark[] = [];
   #time = 0;
+  /** Names stay readable (at least ~11 px) when the arena is drawn small, as on a phone. */
+  #labelScale = 1;
 
   async init(parent: HTMLElement): Promise<void> {
     await this.app.init({ resizeTo: parent, backgroundAlpha: 0, antialias: true, autoDensity: true, resolution: Math.min(2, window.devicePixelRatio || 1) });
@@ -172,6 +174,7 @@ export class ArenaRenderer {
   #avatarExtras(sprite: Sprite, x: number, y: number, label: AvatarLabel | undefined, t: number): void {
     const name = label ? (label.self ? `${label.name} (you)` : label.name) : '';
     if (sprite.label && sprite.label.text !== name) sprite.label.text = name;
+    sprite.label?.scale.set(this.#labelScale);
     if (sprite.ring) {
       sprite.ring.visible = label?.self === true;
       sprite.ring.alpha = 0.75 + 0.25 * Math.sin(t * 4);
@@ -209,6 +212,7 @@ export class ArenaRenderer {
     const margin = 16;
     const scale = Math.min((width - margin * 2) / arena.width, (height - margin * 2) / arena.height);
     this.#world.scale.set(scale);
+    this.#labelScale = Math.max(1, 11 / (17 * scale));
     this.#world.position.set((width - arena.width * scale) / 2, (height - arena.height * scale) / 2);
   }
 }

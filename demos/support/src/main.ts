@@ -4,24 +4,19 @@ import { createPeerJsTransport } from '@beckon/peerjs';
 import type { PeerJsTransport } from '@beckon/peerjs';
 import { appendToLog, byId, h } from './dom.ts';
 import { ColorBook } from './format.ts';
-import {
-  ChatMessage,
-  ControlAnswer,
-  ControlRequest,
-  ControlState,
-  CursorMoved,
-  FileData,
-  FileOffer,
-  Highlight,
-  messageTypes,
-  SystemInfo,
-} from './gen/support.ts';
-import { inviteLink, signallingOptions, ticketFromHash } from './signalling.ts';
+import { watchAgent } from './agent-presence.ts';
+import { wireChat } from './chat.ts';
+import type { Presence } from './agent-presence.ts';
+import { wireFileSharing } from './file-sharing.ts';
+import { deviceId } from './same-device.ts';
+import { ControlAnswer, ControlRequest, ControlState, CursorMoved, Highlight, messageTypes, SystemInfo } from './gen/support.ts';
+import { showLinkProblem } from './link-problem.ts';
+import { joinFailure, newLinkRequest } from './plain-errors.ts';
+import { inviteLink, readHash, signallingOptions } from './signalling.ts';
 import type { RoomTicket } from './signalling.ts';
 import { Stage } from './stage.ts';
 import { collectSystemInfo } from './system-info.ts';
-import { maxFileBytes, Transfers } from './transfers.ts';
-import { chatEntry, logActivity, renderPeople, systemCard } from './views.ts';
+import { logActivity, renderPeople, systemCard } from './views.ts';
 import type { ActivityKind } from './views.ts';
 
 type Room = HostRoom | MemberRoom;
@@ -49,14 +44,26 @@ function setConnection(state: ConnectionState | 'error', text: string): void {
   connectionText.textContent = text;
 }
 
-async function main(): Promise<void> {
-  const ticket = ticketFromHash(location.hash);
+function showRole(role: 'host' | 'member'): void {
   const badge = byId('role-badge');
   badge.hidden = false;
-  badge.textContent = ticket === undefined ? 'Agent' : 'Customer';
-  document.body.dataset['role'] = ticket === undefined ? 'host' : 'member';
-  if (ticket === undefined) await startAgent();
-  else await startCustomer(ticket);
+  badge.textContent = role === 'host' ? 'Agent' : 'Customer';
+  document.body.dataset['role'] = role;
+}
+
+async function main(): Promise<void> {
+  const request = readHash(location.hash);
+  if (request.kind === 'broken') {
+    setConnection('error', 'Not connected · the link is damaged');
+    showLinkProblem(() => {
+      showRole('host');
+      startAgent().catch(failedToStart);
+    });
+    return;
+  }
+  showRole(request.kind === 'agent' ? 'host' : 'member');
+  if (request.kind === 'agent') await startAgent();
+  else await startCustomer(request.ticket);
 }
 
 async function startAgent(): Promise<void> {
@@ -83,6 +90,8 @@ async function startAgent(): Promise<void> {
   });
   byId('workspace').hidden = false;
   wireRoom(room, transport);
+  // Closing the sessions on the way out tells customers at once, rather than after their heartbeats time out.
+  addEventListener('pagehide', () => void room.close());
   log('good', `Room open. Peer id ${transport.localId}`);
 }
 
@@ -93,6 +102,8 @@ async function startCustomer(ticket: RoomTicket): Promise<void> {
   const nameInput = byId<HTMLInputElement>('join-name');
   const button = byId<HTMLButtonElement>('join-button');
   const error = byId('join-error');
+  const ask = byId<HTMLAnchorElement>('join-ask');
+  ask.href = newLinkRequest();
   setConnection('idle', 'Not connected');
   byId('join-screen').hidden = false;
   nameInput.value = sessionStorage.getItem(nameKey) ?? '';
@@ -112,12 +123,13 @@ async function startCustomer(ticket: RoomTicket): Promise<void> {
           hostId: hostPeerId,
           name,
           identity: loadIdentity(sessionStorage, hostPeerId),
+          metadata: { device: deviceId(localStorage, () => randomId(12)) },
           joinTimeoutMs: 15_000,
           ...(ticket.invite ? { invite: ticket.invite } : {}),
         },
         (joining) => {
           window.__beckon = { room: joining, transport };
-          wireRoom(joining, transport);
+          wireRoom(joining, transport, hostPeerId);
         },
       );
       sessionStorage.setItem(nameKey, name);
@@ -127,8 +139,10 @@ async function startCustomer(ticket: RoomTicket): Promise<void> {
       log('good', 'Joined the session');
     } catch (cause) {
       button.disabled = false;
-      const message = isBeckonError(cause) ? cause.message : String(cause);
-      error.textContent = `Could not join: ${message}`;
+      error.textContent = joinFailure(cause);
+      ask.hidden = false;
+      // The details are for whoever debugs it; the customer reads the sentence above.
+      log('error', `Join failed: ${cause instanceof Error ? cause.message : String(cause)}`);
       setConnection('error', 'Not connected');
     }
   };
@@ -154,7 +168,7 @@ function ownSystemInfo(): MessageInit<SystemInfo> {
 }
 
 /** Everything both roles share: views bound to room events, and local input bound to sends. */
-function wireRoom(room: Room, transport: PeerJsTransport): void {
+function wireRoom(room: Room, transport: PeerJsTransport, hostPeerId = ''): void {
   const self = (): Participant => room.participant(room.selfId) ?? { id: room.selfId, name: 'You', role: room.isHost ? 'host' : 'member', joinedAt: 0, metadata: {} };
   const nameOf = (id: string): string => room.participant(id)?.name ?? 'Someone';
   /** Lane events may name a transport id before the participant is known: the agent's, or a customer still joining. */
@@ -169,6 +183,8 @@ function wireRoom(room: Room, transport: PeerJsTransport): void {
   const systems = new Map<string, SystemInfo>();
   let control: ControlState = { holder: '', grantedBy: '' };
   let requested = new Set<string>();
+  // Customers only: whether the agent is still there (the agent's page sees its customers leave as room events).
+  let agentPresence = (): Presence => 'here';
 
   /** Sends, reporting a refused send in the activity log instead of throwing into an event handler. */
   const trySend = (send: () => void): void => {
@@ -188,6 +204,7 @@ function wireRoom(room: Room, transport: PeerJsTransport): void {
       colorOf,
       rtt,
       rttNote: 'via agent',
+      presence: (participant) => (room.isHost || participant.role !== 'host' ? 'here' : agentPresence()),
       actions: (participant) => (room.isHost && participant.role === 'member' ? controlButton(participant) : undefined),
     });
     byId('stage-empty').hidden = room.participants.length > 1;
@@ -228,12 +245,12 @@ function wireRoom(room: Room, transport: PeerJsTransport): void {
       idle: 'Not connected',
       connecting: 'Connecting to your agent…',
       open: `Connected to ${nameOf(room.hostId)}`,
-      reconnecting: 'Connection lost · reconnecting…',
+      reconnecting: 'Disconnected · reconnecting…',
       closed: 'Disconnected',
     };
-    return texts[state];
+    return agentPresence() === 'left' ? 'Disconnected · the agent left the session' : texts[state];
   };
-  const showState = (): void => setConnection(room.state, describeState(room.state));
+  const showState = (): void => setConnection(agentPresence() === 'left' ? 'closed' : room.state, describeState(room.state));
   room.on('state', (state) => {
     showState();
     log(state === 'open' ? 'good' : state === 'reconnecting' || state === 'closed' ? 'warn' : 'info', `Connection ${state}`);
@@ -311,68 +328,25 @@ function wireRoom(room: Room, transport: PeerJsTransport): void {
     renderSystems();
   });
 
-  // Chat on the reliable lane.
-  const chatLog = byId('chat-log');
-  const chatForm = byId<HTMLFormElement>('chat-form');
-  const chatInput = byId<HTMLInputElement>('chat-input');
-  room.on(ChatMessage, (message, meta) => appendToLog(chatLog, chatEntry({ id: meta.from, name: nameOf(meta.from) }, colorOf(meta.from), message.text, meta.sentAt || Date.now(), false)));
-  chatForm.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = chatInput.value.trim();
-    if (text === '' || room.state !== 'open') return;
-    trySend(() => {
-      room.send(ChatMessage, { text });
-      appendToLog(chatLog, chatEntry(self(), colorOf(room.selfId), text, Date.now(), true));
-      chatInput.value = '';
-    });
-  });
+  wireChat(room, { self, nameOf, colorOf, trySend });
 
-  // Files: an offer, then the bytes, chunked on the reliable lane with progress on both ends.
-  const transfers = new Transfers(byId('transfers'), FileData.id);
-  const fileInput = byId<HTMLInputElement>('file-input');
-  const drop = byId('file-drop');
-  let nextFileId = 1;
-  const sendFile = async (file: File): Promise<void> => {
-    if (file.size > maxFileBytes) {
-      log('error', `${file.name} is larger than 4 MiB`);
-      return;
-    }
-    if (room.state !== 'open') {
-      log('warn', 'Not connected: the file was not sent');
-      return;
-    }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const id = nextFileId++;
-    const mime = file.type || 'application/octet-stream';
-    transfers.send(file.name, bytes.length, () => {
-      room.send(FileOffer, { id, name: file.name, mime, size: bytes.length });
-      const delivery = room.send(FileData, { id, name: file.name, mime, bytes });
-      return delivery.settled.then((result) => (result.ok ? { ok: true } : { ok: false, error: result.error.message }));
+  const transfers = wireFileSharing(room, { nameOf, log: (text) => log('info', text) });
+  if (!room.isHost) {
+    const member = room as MemberRoom;
+    agentPresence = watchAgent(member, transport, hostPeerId, (presence) => {
+      if (presence === 'away') transfers.pause(member.hostId, 'Paused · the connection to the agent dropped, reconnecting…');
+      if (presence === 'left') {
+        transfers.abandon(member.hostId, 'Failed: the agent left the session before the file arrived');
+        transfers.failOutgoing('the agent left the session');
+        log('warn', 'The agent left the session. Ask them for a new link to continue.');
+        byId<HTMLAnchorElement>('session-ended-ask').href = newLinkRequest();
+      }
+      // Shown where the invite card would be, at the top, so it is the first thing seen; it goes if the agent is back.
+      byId('session-ended').hidden = presence !== 'left';
+      renderParticipants();
+      showState();
     });
-  };
-  fileInput.addEventListener('change', () => {
-    const file = fileInput.files?.[0];
-    fileInput.value = '';
-    if (file) void sendFile(file);
-  });
-  drop.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    drop.classList.add('dragging');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
-  drop.addEventListener('drop', (event) => {
-    event.preventDefault();
-    drop.classList.remove('dragging');
-    const file = event.dataTransfer?.files[0];
-    if (file) void sendFile(file);
-  });
-  const via = (from: string): string => (room.isHost ? from : (room as MemberRoom).hostId);
-  room.on(FileOffer, (offer, meta) => transfers.offered(offer.id, meta.from, nameOf(meta.from), via(meta.from), offer.name, offer.size));
-  room.on('progress', (progress) => transfers.progress(progress));
-  room.on(FileData, (file, meta) => {
-    transfers.received(file.id, meta.from, nameOf(meta.from), file.name, file.mime, file.bytes);
-    log('good', `Received ${file.name} from ${nameOf(meta.from)}`);
-  });
+  }
 
   // Control: the agent asks (an event to one customer), the customer answers (an action), the agent decides (a retained event).
   const chip = byId('control-chip');
@@ -416,7 +390,9 @@ function wireRoom(room: Room, transport: PeerJsTransport): void {
   showState();
 }
 
-main().catch((error: unknown) => {
+function failedToStart(error: unknown): void {
   log('error', error instanceof Error ? error.message : String(error));
   appendToLog(activity, h('li', { class: 'activity-entry error' }, 'The session could not start. Reload to try again.'));
-});
+}
+
+main().catch(failedToStart);

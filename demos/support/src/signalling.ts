@@ -27,6 +27,19 @@ export function ticketFromHash(hash: string): RoomTicket | undefined {
   return peerId.test(value) ? { host: value } : undefined;
 }
 
+/** What the page's hash asks for: the agent's page (no room), a customer's ticket, or a link that is damaged. */
+export type HashRequest = { readonly kind: 'agent' } | { readonly kind: 'customer'; readonly ticket: RoomTicket } | { readonly kind: 'broken' };
+
+/**
+ * Reads the hash. A `room` that does not parse is reported as broken: opening a fresh agent session for it would
+ * quietly make the customer the host of an empty room.
+ */
+export function readHash(hash: string): HashRequest {
+  if (!new URLSearchParams(hash.replace(/^#/, '')).has('room')) return { kind: 'agent' };
+  const ticket = ticketFromHash(hash);
+  return ticket ? { kind: 'customer', ticket } : { kind: 'broken' };
+}
+
 /**
  * The link the agent gives the customer: this page, with the invite (or just the host id) in the hash, which
  * browsers never send to a server.

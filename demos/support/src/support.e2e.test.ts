@@ -1,23 +1,15 @@
 // Two Chromium pages run the built demo against a real `beckon serve`: the agent hosts, the customer joins by
 // the invite link, and they exchange chat, cursors and a file over real RTCDataChannels.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '@beckon/cli';
-import type { RunningServer } from '@beckon/cli';
-import { chromium } from 'playwright';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { patterned, startSupport } from './e2e-harness.ts';
+import type { SupportHarness } from './e2e-harness.ts';
 
-const demoDir = fileURLToPath(new URL('..', import.meta.url));
 // Set to a directory to save screenshots of both views (docs/screenshots in the repository).
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
-
 
 interface Received {
   type: string;
@@ -41,27 +33,17 @@ function seen(page: Page): Promise<{ messages: Received[]; progress: { direction
 }
 
 describe('remote support demo in Chromium', () => {
-  let server: RunningServer;
+  let harness: SupportHarness;
+  let server: SupportHarness['server'];
   let browser: Browser;
-  let distDir: string | undefined;
 
   beforeAll(async () => {
-    // Always build, into a directory of its own: a stale dist would test old code, and a shared one could be
-    // rebuilt under a running test. Vite takes about two seconds here.
-    distDir = mkdtempSync(path.join(tmpdir(), 'beckon-support-'));
-    const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-    const built = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', '--outDir', distDir, '--emptyOutDir'], { cwd: demoDir, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
-    [server, browser] = await Promise.all([
-      startServer({ statics: [`/support=${distDir}`] }),
-      chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }),
-    ]);
+    harness = await startSupport();
+    ({ server, browser } = harness);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (distDir !== undefined) rmSync(distDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('connects agent and customer and carries chat, cursors and a file on the right lanes', async () => {
@@ -134,8 +116,7 @@ describe('remote support demo in Chromium', () => {
 
     // A file from the customer, chunked on the reliable lane, with progress on both ends and a download on receipt.
     const size = 1_500_000;
-    const content = Buffer.alloc(size);
-    for (let i = 0; i < size; i++) content[i] = (i * 7 + (i >> 8)) & 0xff;
+    const content = patterned(size);
     await customer.locator('#file-input').setInputFiles({ name: 'screen-log.bin', mimeType: 'application/octet-stream', buffer: content });
     const download = agent.locator('#transfers .download');
     await download.waitFor({ timeout: 15_000 });

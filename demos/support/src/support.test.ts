@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ColorBook, formatBytes, initials, palette } from './format.ts';
 import { ChatMessage, CursorMoved, FileData, SystemInfo } from './gen/support.ts';
 import { createHostCredentials, formatInvite } from '@beckon/core';
-import { inviteLink, signallingOptions, ticketFromHash } from './signalling.ts';
+import { inviteLink, readHash, signallingOptions, ticketFromHash } from './signalling.ts';
+import { deviceId, earlierTabOf } from './same-device.ts';
 import { collectSystemInfo, describeBrowser } from './system-info.ts';
 import { maxFileBytes } from './transfers.ts';
 
@@ -42,6 +43,14 @@ describe('signalling', () => {
     // A truncated link is refused rather than joined without the keys.
     expect(ticketFromHash(new URL(link).hash.slice(0, -4))).toBeUndefined();
   });
+
+  it('tells the agent page, a customer link and a damaged link apart', () => {
+    expect(readHash('')).toEqual({ kind: 'agent' });
+    expect(readHash('#other=1')).toEqual({ kind: 'agent' });
+    expect(readHash('#room=abc-123')).toEqual({ kind: 'customer', ticket: { host: 'abc-123' } });
+    // A damaged link must not quietly become a new agent session.
+    for (const hash of ['#room=', '#room=<script>', '#room=abc.de']) expect(readHash(hash)).toEqual({ kind: 'broken' });
+  });
 });
 
 describe('system information', () => {
@@ -78,5 +87,20 @@ describe('formatting', () => {
     expect(['h', 'a', 'b'].map((id) => two.get(id))).toEqual(palette.slice(0, 3));
     one.sync([host, b]);
     expect(one.get('b')).toBe(palette[2]);
+  });
+});
+
+describe('tabs of one browser', () => {
+  it('keeps one device id per browser and names the earlier tab', () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (key: string) => store.get(key) ?? null, setItem: (key: string, value: string) => void store.set(key, value) };
+    expect(deviceId(storage, () => 'one')).toBe('one');
+    expect(deviceId(storage, () => 'two')).toBe('one');
+    const person = (id: string, joinedAt: number, device?: string) => ({ id, name: id, role: 'member' as const, joinedAt, metadata: device ? { device } : {} });
+    const people = [person('a', 1, 'd1'), person('b', 2, 'd1'), person('c', 3, 'd2'), person('d', 4)];
+    expect(earlierTabOf(people[1]!, people)?.id).toBe('a');
+    expect(earlierTabOf(people[0]!, people)).toBeUndefined();
+    expect(earlierTabOf(people[2]!, people)).toBeUndefined();
+    expect(earlierTabOf(people[3]!, people)).toBeUndefined();
   });
 });

@@ -35,6 +35,8 @@ export class Transfers {
   /** Outgoing file being handed to the room right now: progress events fired during `send` belong to it. */
   #sending: Outgoing | undefined;
   readonly #incoming: Incoming[] = [];
+  /** Outgoing files whose delivery has not settled yet. */
+  readonly #unsettled = new Set<TransferView>();
   readonly #fileType: number;
 
   constructor(list: HTMLElement, fileType: number) {
@@ -47,6 +49,7 @@ export class Transfers {
     const view = this.#view(name, size, 'outgoing', 'Sending…');
     const outgoing: Outgoing = { ...view, perPeer: new Map() };
     this.#sending = outgoing;
+    this.#unsettled.add(view);
     let settled: Promise<{ ok: boolean; error?: string }>;
     try {
       settled = send();
@@ -56,6 +59,8 @@ export class Transfers {
       this.#sending = undefined;
     }
     void settled.then((result) => {
+      // Already ended for a reason the room does not know (the agent left): keep that reason.
+      if (!this.#unsettled.delete(view)) return;
       if (result.ok) {
         view.bar.value = 1;
         view.item.dataset['state'] = 'done';
@@ -115,14 +120,32 @@ export class Transfers {
   }
 
   /** Someone left: their unfinished incoming files will not complete. */
-  abandon(from: string): void {
+  abandon(from: string, reason = 'Sender left before the file arrived'): void {
     for (let i = this.#incoming.length - 1; i >= 0; i--) {
       const t = this.#incoming[i]!;
       if (t.from !== from && t.via !== from) continue;
       t.item.dataset['state'] = 'failed';
-      t.detail.textContent = 'Sender left before the file arrived';
+      t.detail.textContent = reason;
       this.#incoming.splice(i, 1);
     }
+  }
+
+  /** The link carrying these files dropped and may come back: the files wait rather than fail. */
+  pause(via: string, text: string): void {
+    for (const t of this.#incoming) {
+      if (t.via !== via) continue;
+      t.item.dataset['state'] = 'paused';
+      t.detail.textContent = text;
+    }
+  }
+
+  /** Ends every unfinished outgoing file as failed, for a reason the room cannot see (everyone it was for left). */
+  failOutgoing(reason: string): void {
+    for (const view of this.#unsettled) {
+      view.item.dataset['state'] = 'failed';
+      view.detail.textContent = `Failed: ${reason}`;
+    }
+    this.#unsettled.clear();
   }
 
   #show(view: TransferView, fraction: number, verb: string): void {

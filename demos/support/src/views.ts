@@ -2,6 +2,7 @@ import type { Participant } from '@beckon/core';
 import { appendToLog, h } from './dom.ts';
 import { formatBytes, formatRtt, formatTime, initials } from './format.ts';
 import type { SystemInfo } from './gen/support.ts';
+import { earlierTabOf } from './same-device.ts';
 
 export function avatar(participant: Pick<Participant, 'id' | 'name'>, color: string): HTMLElement {
   const element = h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(participant.name));
@@ -17,6 +18,8 @@ export interface PeopleOptions {
   readonly rtt: ReadonlyMap<string, number>;
   /** Where RTT is unknown for a participant (members only measure the link to the host). */
   readonly rttNote: string;
+  /** Where the link to a participant is down, what to show instead of a stale RTT. */
+  readonly presence?: (participant: Participant) => 'here' | 'away' | 'left';
   /** Extra controls for a participant's row (the agent's "Request control"). */
   readonly actions?: (participant: Participant) => HTMLElement | undefined;
 }
@@ -27,16 +30,20 @@ export function renderPeople(list: HTMLElement, count: HTMLElement, participants
     ...sorted.map((participant) => {
       const you = participant.id === options.selfId;
       const rtt = options.rtt.get(participant.id);
-      const rttText = you ? 'you' : rtt !== undefined ? `RTT ${formatRtt(rtt)}` : options.rttNote;
+      const presence = you ? 'here' : (options.presence?.(participant) ?? 'here');
+      // A last RTT shown after the link dropped would read as a healthy link.
+      const rttText = you ? 'you' : presence === 'left' ? 'Left the session' : presence === 'away' ? 'disconnected · reconnecting…' : rtt !== undefined ? `RTT ${formatRtt(rtt)}` : options.rttNote;
       const action = you ? undefined : options.actions?.(participant);
+      const first = earlierTabOf(participant, participants);
       return h(
         'li',
-        { class: 'person', 'data-participant': participant.id, 'data-role': participant.role },
+        { class: 'person', 'data-participant': participant.id, 'data-role': participant.role, 'data-presence': presence },
         avatar(participant, options.colorOf(participant.id)),
         h(
           'div',
           { class: 'person-body' },
           h('span', { class: 'person-name' }, participant.name, you ? h('span', { class: 'you' }, ' (you)') : null),
+          first ? h('span', { class: 'other-tab' }, `another tab of ${first.name}${first.id === options.selfId ? ' (you)' : ''}`) : null,
           h('span', { class: 'person-meta' }, h('span', { class: `role role-${participant.role}` }, roleLabels[participant.role] ?? participant.role), h('span', { class: 'rtt' }, rttText)),
         ),
         action,
