@@ -49,7 +49,7 @@ export class HostGame {
   constructor(room: HostRoom, board: Scoreboard) {
     this.room = room;
     this.#board = board;
-    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt), onSnapshot: (_seq, tick) => this.view.snapshot(tick) });
+    this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt), onSnapshot: () => this.view.snapshot() });
     this.view = new HostView(this.host, interpolation);
     room.on('join', ({ participant }) => this.#addPlayer(participant));
     room.on('leave', ({ participant }) => this.#removePlayer(participant.id));

@@ -16,13 +16,16 @@ export class HostView {
     this.interpolation = new InterpolationBuffer(host.rules.schema, options);
   }
 
-  /** Call for each snapshot the host takes (GameHost's `onSnapshot`): the world as members will see it. */
-  snapshot(tick: number, now = performance.now()): void {
+  /**
+   * Call for each snapshot the host takes (GameHost's `onSnapshot`): the world as members will see it. Keyed by the
+   * local time it was taken, not by its tick: on a busy page the fixed-tick loop falls behind and catches up in
+   * bursts, and tick times would then run behind the clock, so the picture would jump to the newest snapshot.
+   */
+  snapshot(now = performance.now()): void {
     const schema = this.#host.rules.schema;
-    const hostTime = (tick * 1000) / this.#host.tickRate;
     // Through the wire format and back, so the host shows exactly the quantised values members get.
-    this.interpolation.push(hostTime, entitiesFromFrame(schema, frameFromEntities(schema, this.#host.world)));
-    this.clock.observe(hostTime, now);
+    this.interpolation.push(now, entitiesFromFrame(schema, frameFromEntities(schema, this.#host.world)));
+    this.clock.observe(now, now);
   }
 
   /** Entities to draw at local time `now`: the others `delayMs` in the past, `ownAvatar` as simulated now. */
