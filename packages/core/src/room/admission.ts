@@ -1,7 +1,8 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import { Challenge, Hello, Join, Role as RoleValue } from '../gen/control.ts';
-import type { PeerSession } from '../session.ts';
+import type { PeerSession, ReceivePolicy } from '../session.ts';
+import { preJoinPolicy } from './policy.ts';
 import { randomId } from '../ids.ts';
 import { cleanMetadata, cleanText, isValidId } from '../text.ts';
 import { checkInviteProof, joinNonce, signChallenge } from '../trust.ts';
@@ -93,6 +94,11 @@ export class AdmissionGate {
   constructor(session: PeerSession, options: GateOptions) {
     this.#session = session;
     this.#options = options;
+  }
+
+  /** What the link may send until it has joined; too much of it closes the link. */
+  receivePolicy(): ReceivePolicy {
+    return preJoinPolicy(() => this.#badFrame(`Too much, too large, or chunked before the welcome from ${this.#session.peer}`));
   }
 
   receive(frame: Frame): void {

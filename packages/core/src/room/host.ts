@@ -6,7 +6,7 @@ import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session.ts';
-import type { DeliveryResult, SessionStats } from '../session.ts';
+import type { DeliveryResult, ReceivePolicy, SessionStats } from '../session.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
@@ -40,6 +40,8 @@ export class HostRoom extends Room {
   readonly #retained = new Map<string, Frame>();
   readonly #rateLimit: RateLimit | undefined;
   readonly #options: HostOptions;
+  /** Links that have not joined yet. */
+  #pendingLinks = 0;
 
   constructor(options: HostOptions) {
     super(options);
@@ -188,6 +190,18 @@ export class HostRoom extends Room {
 
   #accept(link: Link): void {
     if (this.connectionState === 'closed') return link.close();
+    // Strangers cost memory until they join: only so many may be waiting at once.
+    const maxPending = this.#options.maxPendingLinks ?? 32;
+    if (this.#pendingLinks >= maxPending) {
+      this.reportError(new BeckonError('rate-limited', `${maxPending} links are already waiting to join; ${link.remoteId} was turned away`, { peer: link.remoteId }));
+      return link.close();
+    }
+    this.#pendingLinks++;
+    let pending = true;
+    const settlePending = (): void => {
+      if (pending) this.#pendingLinks--;
+      pending = false;
+    };
     const session = new PeerSession(link, this.options.session);
     let participantId: string | undefined;
     const joinTimer = setTimeout(() => {
@@ -202,15 +216,23 @@ export class HostRoom extends Room {
       joined: (id) => {
         participantId = id;
         clearTimeout(joinTimer);
+        settlePending();
       },
     });
+    session.setReceivePolicy(gate.receivePolicy());
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
     session.events.on('frame', ({ frame, lane, refuse }) => {
       if (participantId === undefined) return gate.receive(frame);
       const slot = this.#members.get(participantId);
       if (slot?.session === session) this.#fromMember(slot, frame, lane, refuse);
     });
+    session.events.on('error', (error) => {
+      // A joined member's refused frames (bad chunks, ...) count against it like refused messages do.
+      const slot = participantId === undefined ? undefined : this.#members.get(participantId);
+      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
+    });
     session.events.on('closed', ({ reason }) => {
+      settlePending();
       clearTimeout(joinTimer);
       if (participantId !== undefined) this.#disconnected(participantId, session, reason);
     });
@@ -249,7 +271,9 @@ export class HostRoom extends Room {
     record.incoming.restart(join.epoch);
     this.#roster.set(id, record);
     const previous = this.#members.get(id);
-    this.#members.set(id, { participant, session, budget: new Budget(this.#rateLimit), removedReason: undefined });
+    const slot: MemberSlot = { participant, session, budget: new Budget(this.#rateLimit), removedReason: undefined };
+    this.#members.set(id, slot);
+    session.setReceivePolicy(this.#memberPolicy(slot));
     // A reload often arrives before the old link is noticed dead: the new link replaces it. If the old one is in
     // fact alive (a duplicated tab), it is told why, so it does not reconnect and push this one out in turn.
     if (previous) {
@@ -291,6 +315,23 @@ export class HostRoom extends Room {
     this.emit('join', { participant, rejoined });
     this.emit('participants', this.participants);
     return id;
+  }
+
+  /** What a joined member may send below the room's messages: budgeted control frames, chunks its types allow. */
+  #memberPolicy(slot: MemberSlot): ReceivePolicy {
+    const maxPayload = this.#options.maxPayloadBytes || defaultMaxPayloadBytes;
+    return {
+      admit: (kind) => {
+        const ok = kind === 'heartbeat' ? slot.budget.heartbeats.take() : kind === 'ack' ? slot.budget.acks.take() : true;
+        if (!ok && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
+        return ok;
+      },
+      maxTransferBytes: (typeId) => {
+        const type = this.registry.get(typeId);
+        // The frame's head (ids, timestamps) comes on top of the payload.
+        return type && !controlTypes.includes(type) ? (type.maxBytes || maxPayload) + 1024 : 0;
+      },
+    };
   }
 
   #refuseLink(session: PeerSession, code: string, message: string): void {
