@@ -281,3 +281,27 @@ describe('Classroom under attack and failure', () => {
     expect(second.data!.log.filter((e) => e.verb === 'joined').map((e) => e.actorName)).toEqual(['Ada']);
   });
 });
+
+describe('anonymous polls', () => {
+  it('gives classmates no running tally to read the last voter from, only the count of answers', async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    const ben = await student(network, 'Ben');
+    const cai = await student(network, 'Cai');
+    host.openPoll({ question: 'Secret?', kind: 'yes-no', anonymous: true });
+    await until(() => [ada, ben, cai].every((s) => s.poll !== undefined), 'the poll everywhere');
+    const seenByCai: number[][] = [];
+    cai.events.on('change', (part) => part === 'poll' && cai.poll && seenByCai.push([...cai.poll.counts]));
+    ada.vote([0]);
+    await until(() => cai.poll?.respondents === 1, 'first ballot counted');
+    ben.vote([1]);
+    await until(() => cai.poll?.respondents === 2, 'second ballot counted');
+    // The teacher sees the tally; classmates see that two answered, not what anyone chose.
+    expect(host.poll?.counts).toEqual([1, 1]);
+    expect(seenByCai.every((counts) => counts.every((n) => n === 0))).toBe(true);
+    host.closePoll();
+    await until(() => cai.poll?.status === PollStatus.CLOSED, 'the poll to close');
+    expect(cai.poll?.counts).toEqual([1, 1]);
+  });
+});

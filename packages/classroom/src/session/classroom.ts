@@ -31,6 +31,7 @@ import {
   lowerHand,
   notePresence,
   openPoll,
+  memberPollState,
   pollState,
   postChat,
   publishPoll,
@@ -416,7 +417,7 @@ export class Classroom {
       } else if (part === 'poll') {
         const poll = currentPoll(data);
         this.poll = poll && pollState(poll);
-        if (this.poll) host.send(PollState, this.poll, { retain: 'classroom.poll' });
+        if (poll) host.send(PollState, memberPollState(poll), { retain: 'classroom.poll' });
         this.ballot = poll && ballotReceipt(poll, this.selfId);
       } else {
         this.chat = [...data.chat];
