@@ -29,6 +29,7 @@ export type {
   HostOptions,
   IdentityRecord,
   JoinRequest,
+  LinkInfo,
   MemberOptions,
   MessageMeta,
   Participant,

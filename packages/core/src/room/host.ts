@@ -17,8 +17,8 @@ import { Budget, checkMemberFrame, defaultMaxPayloadBytes, defaultRateLimit } fr
 import { Roster } from './roster.ts';
 import type { Known } from './roster.ts';
 import { protocolVersion } from './types.ts';
-import type { Delivery, HostOptions, IdentityRecord, Participant, RateLimit, SendOptions } from './types.ts';
-import { allDelivered, controlTypes, toEnvelope, toMessage } from './wire.ts';
+import type { Delivery, HostOptions, IdentityRecord, LinkInfo, Participant, RateLimit, SendOptions } from './types.ts';
+import { allDelivered, controlTypes, linkInfo, toEnvelope, toMessage } from './wire.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -74,7 +74,12 @@ export class HostRoom extends Room {
     return this;
   }
 
-  /** Connected members' sessions, for statistics and tests. */
+  /** A connected member's link: its transport id, lanes and counters. */
+  link(participantId: string): LinkInfo | undefined {
+    return linkInfo(this.#members.get(participantId)?.session);
+  }
+
+  /** @internal A member's session, for tests that play a hostile peer. Apps use `link()` and `stats()`. */
   sessionOf(participantId: string): PeerSession | undefined {
     return this.#members.get(participantId)?.session;
   }

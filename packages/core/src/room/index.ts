@@ -4,6 +4,7 @@ export type {
   HostOptions,
   IdentityRecord,
   JoinRequest,
+  LinkInfo,
   MemberOptions,
   MessageMeta,
   Participant,

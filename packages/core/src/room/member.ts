@@ -14,8 +14,8 @@ import { hex, now } from '../util.ts';
 import { Room } from './base.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
-import type { ConnectionState, Delivery, MemberOptions, SendOptions } from './types.ts';
-import { controlTypes, decodeControl, fromMessage, relayedCode, roleValues } from './wire.ts';
+import type { ConnectionState, Delivery, LinkInfo, MemberOptions, SendOptions } from './types.ts';
+import { controlTypes, decodeControl, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
 
 /** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
 const maxEarlyFrames = 1000;
@@ -74,6 +74,12 @@ export class MemberRoom extends Room {
     return this.#closedBy;
   }
 
+  /** The link to the host while connected: its transport id, lanes and counters. */
+  link(): LinkInfo | undefined {
+    return linkInfo(this.#session);
+  }
+
+  /** @internal The session to the host, for tests that play a hostile peer. Apps use `link()`. */
   get session(): PeerSession | undefined {
     return this.#session;
   }

@@ -2,8 +2,8 @@ import type { BeckonError } from '../errors.ts';
 import type { Identity } from '../ids.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { DeliveryResult, SessionOptions, TransferProgress } from '../session.ts';
-import type { Transport } from '../transport.ts';
+import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session.ts';
+import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
 /** Version of the control protocol; a host refuses members that speak another. */
@@ -158,4 +158,16 @@ export interface MemberOptions extends RoomOptions {
   readonly invite?: Invite;
   /** Most reliable messages held while reconnecting (and unacknowledged ones) before `send` fails with `queue-full`. */
   readonly outboxSize?: number;
+}
+
+/** One link of the room (a member's to the host, or the host's to a member), for statistics and diagnostics. */
+export interface LinkInfo {
+  /** Transport id of the peer at the other end, as the transport saw it (not what the peer claims). */
+  readonly remoteId: string;
+  /** Largest message the link carries in one piece. */
+  readonly maxMessageSize: number;
+  /** Each lane's negotiated channel parameters. */
+  readonly lanes: ReadonlyMap<LaneName, ChannelParams>;
+  /** Counters of the link, live. */
+  readonly stats: Readonly<SessionStats>;
 }

@@ -16,9 +16,9 @@ import {
 import type { Participant as ParticipantMessage } from '../gen/control.ts';
 import type { Envelope } from '../gen/envelope.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import type { DeliveryResult } from '../session.ts';
+import type { DeliveryResult, PeerSession } from '../session.ts';
 import { now } from '../util.ts';
-import type { Participant, Role } from './types.ts';
+import type { LinkInfo, Participant, Role } from './types.ts';
 
 /** Room-level control messages: registered on both sides, never accepted as application messages. */
 export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
@@ -90,4 +90,16 @@ export function decodeControl<T extends object>(
     report(new BeckonError('malformed-frame', `Malformed ${type.name} from ${peer}`, { peer, messageType: type.name, cause }));
     return undefined;
   }
+}
+
+/** What a session shows of its link: no way to send on it, close it, or reach its channels. */
+export function linkInfo(session: PeerSession | undefined): LinkInfo | undefined {
+  if (!session || session.closed) return undefined;
+  const link = session.link;
+  return {
+    remoteId: link.remoteId,
+    maxMessageSize: link.maxMessageSize,
+    lanes: new Map([...link.channels].map(([lane, channel]) => [lane, channel.params])),
+    stats: session.stats,
+  };
 }

@@ -120,6 +120,30 @@ export function describeRoomSuite(name: string, makeNetwork: () => Promise<Netwo
       }
     });
 
+    it('shows each link (transport id, lanes, counters) without handing out the link itself', async () => {
+      const room = await roomFixture(makeNetwork);
+      try {
+        const ada = await room.join('Ada');
+        const toHost = ada.link()!;
+        const toAda = room.host.link(ada.selfId)!;
+        // The host learns the member's transport id from the transport, not from anything the member claims.
+        expect(toAda.remoteId).toBe(ada.transport.localId);
+        expect(toHost.remoteId).toBe(room.host.transport.localId);
+        expect([...toHost.lanes.keys()].sort()).toEqual(['partial', 'reliable', 'unreliable']);
+        expect(toHost.lanes.get('unreliable')).toMatchObject({ ordered: false, maxRetransmits: 0 });
+        expect(toAda.lanes.get('reliable')).toMatchObject({ ordered: true, maxRetransmits: null });
+        await ada.send(Chat, { text: 'counted' }).settled;
+        expect(toHost.stats.framesSent).toBeGreaterThan(0);
+        expect(toAda.stats.bytesReceived).toBeGreaterThan(0);
+        expect('send' in toHost || 'close' in toHost || 'channels' in toHost).toBe(false);
+        expect(room.host.link('nobody')).toBeUndefined();
+        await ada.leave();
+        expect(ada.link()).toBeUndefined();
+      } finally {
+        await room.cleanup();
+      }
+    });
+
     it('directs an everyone-type message to one participant through the host', async () => {
       const room = await roomFixture(makeNetwork);
       try {
