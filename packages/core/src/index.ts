@@ -34,6 +34,7 @@ export type {
   MessageMeta,
   Participant,
   RateLimit,
+  RequestOptions,
   Role,
   RoomEvents,
   RoomOptions,

@@ -609,7 +609,7 @@ function saneChunkHeader(count: number, totalBytes: number): boolean {
 /** Refusals reported in one ack at most; beyond that (a flood), the rest are still counted as refused by the room. */
 const maxRefusalsPerAck = 512;
 
-const refusalCodes: ReadonlySet<string> = new Set<BeckonErrorCode>(['malformed-frame', 'unknown-type', 'oversized', 'policy-violation', 'rate-limited', 'queue-full', 'removed']);
+const refusalCodes: ReadonlySet<string> = new Set<BeckonErrorCode>(['malformed-frame', 'unknown-type', 'oversized', 'policy-violation', 'rate-limited', 'queue-full', 'removed', 'rejected']);
 
 /** A refusal's code from the wire, or `policy-violation` when the peer sent something else. */
 function refusalCode(code: string): BeckonErrorCode {

@@ -1,7 +1,7 @@
 import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
 import type { HostRoom, Identity, LoopbackTransport, MemberRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandQueue, PollState, PollStatus, SetHand } from '../gen/classroom.ts';
+import { HandQueue, PollState, PollStatus, SetHand, Vote } from '../gen/classroom.ts';
 import { Classroom, classroomTypes } from './classroom.ts';
 
 const until = async (check: () => boolean, what: string, timeoutMs = 3000): Promise<void> => {
@@ -303,5 +303,19 @@ describe('anonymous polls', () => {
     host.closePoll();
     await until(() => cai.poll?.status === PollStatus.CLOSED, 'the poll to close');
     expect(cai.poll?.counts).toEqual([1, 1]);
+  });
+});
+
+describe('verdicts', () => {
+  it("tells a student's page when the teacher refused its vote, so it never shows a refused vote as recorded", async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    host.openPoll({ question: 'Now?', kind: 'yes-no' });
+    await until(() => ada.poll !== undefined, 'the poll');
+    const room = ada.room as MemberRoom;
+    expect(await room.request(Vote, { pollId: ada.poll!.id, choices: [0], text: '' })).toMatchObject({ ok: true });
+    const stale = await room.request(Vote, { pollId: 'an-old-poll', choices: [0], text: '' });
+    expect(stale).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'rejected', message: expect.stringMatching(/no such poll/) }) });
   });
 });

@@ -383,6 +383,8 @@ export class Classroom {
     const who = this.#who(meta.from);
     const outcome = apply(this.#data!, who, this.#now());
     if (!outcome.ok) {
+      // The verdict travels back with the acknowledgement: the member's delivery fails with this reason.
+      if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') meta.reject(outcome.reason);
       // Raising a raised hand is no news; anything else the member is told.
       if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') this.#tell(who.id, command, outcome.reason);
       return;

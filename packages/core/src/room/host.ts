@@ -6,19 +6,19 @@ import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session.ts';
-import type { DeliveryResult, ReceivePolicy, SessionStats } from '../session.ts';
+import type { ReceivePolicy, SessionStats } from '../session.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
 import { now } from '../util.ts';
 import { AdmissionGate, admitJoin } from './admission.ts';
 import { Room } from './base.ts';
-import { Budget, checkMemberFrame, defaultMaxPayloadBytes, defaultRateLimit } from './policy.ts';
+import { broadcastRecipients, fanOut } from './fanout.ts';
+import { Budget, checkMemberFrame, decodes, defaultMaxPayloadBytes, defaultRateLimit, memberReceivePolicy } from './policy.ts';
 import { Roster } from './roster.ts';
 import type { Known } from './roster.ts';
-import { protocolVersion } from './types.ts';
 import type { Delivery, HostOptions, IdentityRecord, LinkInfo, Participant, RateLimit, SendOptions } from './types.ts';
-import { allDelivered, controlTypes, linkInfo, toEnvelope, toMessage } from './wire.ts';
+import { controlTypes, linkInfo, toMessage, welcomeMessage } from './wire.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -141,56 +141,14 @@ export class HostRoom extends Room {
     await this.transport.close();
   }
 
-  /** Participants who should get a broadcast: those here, and those briefly gone who will be back for it. */
   #recipients(except: string): string[] {
-    const grace = this.#options.resumeGraceMs ?? 60_000;
-    const t = now();
-    return [...this.#roster.entries()]
-      .filter(
-        ([id, known]) =>
-          id !== except && known.removed === undefined && (this.#members.has(id) || (known.goneAt !== undefined && t - known.goneAt < grace)),
-      )
-      .map(([id]) => id);
+    return broadcastRecipients(this.#roster, (id) => this.#members.has(id), except, this.#options.resumeGraceMs ?? 60_000);
   }
 
   #sendFrame(frame: Frame, lane: LaneName, recipients: readonly string[]): Delivery {
-    const results: Promise<DeliveryResult>[] = [];
-    let transfer = 0;
-    const tracked = this.#isReliableLane(lane);
-    for (const id of recipients) {
-      const known = this.#roster.get(id);
-      let outgoing = frame;
-      if (tracked && known) {
-        // Numbered and kept until acknowledged, so a member that reconnects gets it exactly once.
-        outgoing = { ...frame, id: known.outgoing.nextId() };
-        known.outgoing.keep(outgoing);
-      }
-      const slot = this.#members.get(id);
-      if (!slot) {
-        if (known) results.push(new Promise<DeliveryResult>((resolve) => known.waiting.push(resolve)));
-        continue;
-      }
-      try {
-        const sent = slot.session.send(outgoing, lane);
-        transfer ||= sent.transfer;
-        if (tracked && known) {
-          void sent.settled.then((result) => {
-            if (result.ok) known.outgoing.acknowledge(outgoing.id);
-          });
-        }
-        results.push(sent.settled);
-      } catch (error) {
-        if (!(error instanceof BeckonError)) throw error;
-        results.push(Promise.resolve({ ok: false, seq: 0, error }));
-        this.reportError(error.withPeer(id));
-      }
-    }
-    return { lane, transfer, settled: allDelivered(results) };
-  }
-
-  #isReliableLane(lane: LaneName): boolean {
     const config = this.lanes.find((candidate) => candidate.name === lane);
-    return config !== undefined && isReliable(config);
+    const tracked = config !== undefined && isReliable(config);
+    return fanOut(frame, lane, tracked, recipients, this.#roster, (id) => this.#members.get(id)?.session, (error) => this.reportError(error));
   }
 
   #accept(link: Link): void {
@@ -291,17 +249,7 @@ export class HostRoom extends Room {
     }
     this.participantMap.set(id, participant);
 
-    const welcome: MessageInit<Welcome> = {
-      protocol: protocolVersion,
-      room: this.roomName,
-      self: toMessage(participant),
-      participants: this.participants.map(toMessage),
-      state: [...this.#retained.values()].map(toEnvelope),
-      hostTime: Date.now(),
-      rejoined,
-      epoch: this.#epoch,
-      lastAccepted: record.incoming.lastId,
-    };
+    const welcome = welcomeMessage(this.roomName, participant, this.participants, this.#retained.values(), rejoined, this.#epoch, record.incoming.lastId);
     try {
       session.send({ type: Welcome.id, payload: Welcome.encode(welcome) }, 'reliable');
       // What the member missed while away, in order; it drops any it already has.
@@ -322,21 +270,16 @@ export class HostRoom extends Room {
     return id;
   }
 
-  /** What a joined member may send below the room's messages: budgeted control frames, chunks its types allow. */
   #memberPolicy(slot: MemberSlot): ReceivePolicy {
     const maxPayload = this.#options.maxPayloadBytes || defaultMaxPayloadBytes;
-    return {
-      admit: (kind) => {
-        const ok = kind === 'heartbeat' ? slot.budget.heartbeats.take() : kind === 'ack' ? slot.budget.acks.take() : true;
-        if (!ok && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
-        return ok;
-      },
-      maxTransferBytes: (typeId) => {
+    return memberReceivePolicy(
+      slot.budget,
+      (typeId) => {
         const type = this.registry.get(typeId);
-        // The frame's head (ids, timestamps) comes on top of the payload.
-        return type && !controlTypes.includes(type) ? (type.maxBytes || maxPayload) + 1024 : 0;
+        return type && !controlTypes.includes(type) ? type.maxBytes || maxPayload : 0;
       },
-    };
+      () => this.remove(slot.participant.id, 'removed: too many refused messages'),
+    );
   }
 
   #refuseLink(session: PeerSession, code: string, message: string): void {
@@ -389,9 +332,18 @@ export class HostRoom extends Room {
     // Stamp the sender: whatever a member put in `from` is replaced.
     const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to, id: 0 };
     if (to === '' || to === this.selfId) {
-      if (!this.deliverLocal(stamped, lane, from, false)) return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
-    } else if (!this.#validates(type, stamped, from, lane)) {
-      return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
+      let rejected = false;
+      const reject = (reason: string): void => {
+        rejected = true;
+        refuse(new BeckonError('rejected', cleanText(reason, 200) || 'rejected by the host', { peer: from, messageType: type.name, lane }));
+      };
+      if (!this.deliverLocal(stamped, lane, from, false, reject)) return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
+      // The host's app said no: the message goes no further.
+      if (rejected) return;
+    } else if (!decodes(type, stamped.payload)) {
+      const error = new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane });
+      this.reportError(error);
+      return refuse(error);
     }
     if (type.policy === 'everyone' && to !== this.selfId) {
       const recipients = to === '' ? this.#recipients(from) : [to];
@@ -399,15 +351,7 @@ export class HostRoom extends Room {
     }
   }
 
-  #validates(type: MessageType, frame: Frame, from: string, lane: LaneName): boolean {
-    try {
-      type.decode(frame.payload);
-      return true;
-    } catch (cause) {
-      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane, cause }));
-      return false;
-    }
-  }
+
 
   /** Reports a refused frame, tells the sender why (at most once a second), and removes persistent abusers. */
   #refuseFrame(slot: MemberSlot, frame: Frame, error: BeckonError): void {

@@ -9,6 +9,7 @@ export type {
   MessageMeta,
   Participant,
   RateLimit,
+  RequestOptions,
   Role,
   RoomEvents,
   RoomOptions,

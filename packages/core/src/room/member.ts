@@ -14,7 +14,7 @@ import { hex, now } from '../util.ts';
 import { Room } from './base.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
-import type { ConnectionState, Delivery, LinkInfo, MemberOptions, SendOptions } from './types.ts';
+import type { ConnectionState, Delivery, LinkInfo, MemberOptions, RequestOptions, SendOptions } from './types.ts';
 import { controlTypes, decodeControl, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
 
 /** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
@@ -203,6 +203,30 @@ export class MemberRoom extends Room {
     // While reconnecting the message waits in the outbox; it goes out, in order, once the host has us back.
     if (session && this.connectionState === 'open') this.#transmit(entry, session);
     return { lane, transfer: entry.transfer, settled };
+  }
+
+  /**
+   * Sends an action on a reliable lane and resolves with the host's verdict: `{ ok: true }` once the host accepted it
+   * (its room checks passed and no handler rejected it), or `{ ok: false, error }` with the reason: code `rejected`
+   * (the app's `meta.reject(reason)`), `rate-limited`, `policy-violation`, `oversized`, ..., or `timeout` when no
+   * verdict came within `timeoutMs`. Never rejects; throws only what `send` throws.
+   */
+  request<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: RequestOptions = {}): Promise<DeliveryResult> {
+    const lane = options.lane ?? type.lane;
+    const config = this.lanes.find((candidate) => candidate.name === lane);
+    if (!config || !isReliable(config)) {
+      throw new BeckonError('policy-violation', `${type.name} on the ${lane} lane gets no verdict: requests need a reliable lane`, { messageType: type.name, lane });
+    }
+    const { settled } = this.send(type, value, options);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ok: false, seq: 0, error: new BeckonError('timeout', `No verdict on ${type.name} from the host within ${timeoutMs} ms`, { messageType: type.name, lane }) }),
+        timeoutMs,
+      );
+    });
+    return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
   }
 
   #transmit(entry: OutboxEntry, session: PeerSession): void {

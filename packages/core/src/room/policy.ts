@@ -55,6 +55,25 @@ export function preJoinPolicy(bad: () => void): ReceivePolicy {
   };
 }
 
+/**
+ * What a joined member may send below the room's messages: heartbeats and acks within their buckets (a dropped one
+ * is a strike; `struckOut` when there were too many), chunked messages only of types it may send, up to `maxBytes`.
+ */
+export function memberReceivePolicy(budget: Budget, maxBytes: (type: number) => number, struckOut: () => void): ReceivePolicy {
+  return {
+    admit(kind) {
+      const ok = kind === 'heartbeat' ? budget.heartbeats.take() : kind === 'ack' ? budget.acks.take() : true;
+      if (!ok && budget.strike()) struckOut();
+      return ok;
+    },
+    maxTransferBytes(type) {
+      const limit = maxBytes(type);
+      // The frame's head (ids, timestamps) comes on top of the payload.
+      return limit > 0 ? limit + 1024 : 0;
+    },
+  };
+}
+
 /** One member's budget: a token bucket for all its frames, one per rate-limited type, and its recent refusals. */
 export class Budget {
   /** Heartbeats are one a second; more are not echoed. */
@@ -162,3 +181,13 @@ export function checkMemberFrame(
   return undefined;
 }
 
+
+/** Whether a payload decodes as its type (checked before relaying what the host does not read itself). */
+export function decodes(type: MessageType, payload: Uint8Array): boolean {
+  try {
+    type.decode(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}

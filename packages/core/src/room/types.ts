@@ -34,6 +34,13 @@ export interface MessageMeta {
   readonly receivedAt: number;
   /** True when the message is the room's retained state replayed to a late joiner or a rejoin. */
   readonly replayed: boolean;
+  /**
+   * The host's verdict on a member's action: call it from the handler, before it returns, to refuse the action with a
+   * reason the sender sees. The member's `send(...).settled` (and `request`) then fails with code `rejected` and this
+   * reason instead of reporting the action delivered, and an `everyone` message is not relayed. A no-op on members,
+   * for the host's own messages and for replayed state.
+   */
+  readonly reject: (reason: string) => void;
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -67,6 +74,11 @@ export interface SendOptions {
   readonly lane?: LaneName;
   /** Host only: also keep this message as room state under this key, replayed to late joiners and rejoins. */
   readonly retain?: string;
+}
+
+export interface RequestOptions extends SendOptions {
+  /** How long to wait for the host's verdict. Default 10 s. */
+  readonly timeoutMs?: number;
 }
 
 /** The outcome of a send: settles when every recipient's next hop acknowledged it (reliable) or it left (others). */

@@ -14,6 +14,7 @@ import {
   Welcome,
 } from '../gen/control.ts';
 import type { Participant as ParticipantMessage } from '../gen/control.ts';
+import { protocolVersion } from './types.ts';
 import type { Envelope } from '../gen/envelope.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import type { DeliveryResult, PeerSession } from '../session.ts';
@@ -101,5 +102,28 @@ export function linkInfo(session: PeerSession | undefined): LinkInfo | undefined
     maxMessageSize: link.maxMessageSize,
     lanes: new Map([...link.channels].map(([lane, channel]) => [lane, channel.params])),
     stats: session.stats,
+  };
+}
+
+/** The host's Welcome: who you are, who is here, the room's retained state, and where redelivery resumes. */
+export function welcomeMessage(
+  room: string,
+  self: Participant,
+  participants: readonly Participant[],
+  retained: Iterable<Frame>,
+  rejoined: boolean,
+  epoch: string,
+  lastAccepted: number,
+): MessageInit<Welcome> {
+  return {
+    protocol: protocolVersion,
+    room,
+    self: toMessage(self),
+    participants: participants.map(toMessage),
+    state: [...retained].map(toEnvelope),
+    hostTime: Date.now(),
+    rejoined,
+    epoch,
+    lastAccepted,
   };
 }
