@@ -125,7 +125,7 @@ export class AdmissionGate {
     if (hello.protocol !== protocolVersion) return this.#options.refuse('protocol', `Protocol ${hello.protocol} is not ${protocolVersion}`);
     if (hello.nonce.length < 16 || hello.nonce.length > 64) return this.#badFrame(`Hello from ${this.#session.peer} has a ${hello.nonce.length}-byte nonce`);
     this.#stage = 'signing';
-    this.#memberNonce = hello.nonce.slice();
+    this.#memberNonce = Uint8Array.from(hello.nonce);
     this.#hostNonce = crypto.getRandomValues(new Uint8Array(16));
     const credentials = this.#options.credentials;
     const context = { host: this.#options.localId, member: this.#session.peer, memberNonce: this.#memberNonce, hostNonce: this.#hostNonce };
