@@ -313,8 +313,18 @@ export class HostRoom extends Room {
       return;
     }
     const known = this.#roster.get(from);
-    // A message re-sent after a reconnect that already arrived before it: acknowledged, not delivered twice.
-    if (known && !known.incoming.accept(frame.id)) return;
+    // A message re-sent after a reconnect that already arrived before it: not delivered twice, and given the verdict
+    // the first copy got (its ack may be what was lost).
+    if (known && !known.incoming.accept(frame.id)) {
+      const earlier = known.incoming.refusal(frame.id);
+      if (earlier) refuse(earlier);
+      return;
+    }
+    // From here on a refusal is remembered with the message's id.
+    const refuseAccepted = (error: BeckonError): void => {
+      refuse(error);
+      known?.incoming.refused(frame.id, error);
+    };
     const type = this.registry.get(frame.type);
     const refusal = checkMemberFrame(type, frame, from, lane, slot.budget, {
       selfId: this.selfId,
@@ -323,7 +333,7 @@ export class HostRoom extends Room {
     });
     if (refusal || !type) {
       if (refusal) {
-        refuse(refusal);
+        refuseAccepted(refusal);
         this.#refuseFrame(slot, frame, refusal);
       }
       return;
@@ -335,15 +345,15 @@ export class HostRoom extends Room {
       let rejected = false;
       const reject = (reason: string): void => {
         rejected = true;
-        refuse(new BeckonError('rejected', cleanText(reason, 200) || 'rejected by the host', { peer: from, messageType: type.name, lane }));
+        refuseAccepted(new BeckonError('rejected', cleanText(reason, 200) || 'rejected by the host', { peer: from, messageType: type.name, lane }));
       };
-      if (!this.deliverLocal(stamped, lane, from, false, reject)) return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
+      if (!this.deliverLocal(stamped, lane, from, false, reject)) return refuseAccepted(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
       // The host's app said no: the message goes no further.
       if (rejected) return;
     } else if (!decodes(type, stamped.payload)) {
       const error = new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane });
       this.reportError(error);
-      return refuse(error);
+      return refuseAccepted(error);
     }
     if (type.policy === 'everyone' && to !== this.selfId) {
       const recipients = to === '' ? this.#recipients(from) : [to];

@@ -10,7 +10,7 @@ import { PeerSession } from '../session.ts';
 import type { DeliveryResult } from '../session.ts';
 import { checkChallengeSignature, joinNonce, proveInvite } from '../trust.ts';
 import type { JoinContext } from '../trust.ts';
-import { hex, now } from '../util.ts';
+import { hex } from '../util.ts';
 import { Room } from './base.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
@@ -155,7 +155,7 @@ export class MemberRoom extends Room {
       const early = this.#early ?? [];
       this.#early = undefined;
       for (const { frame, lane } of early) this.#fromHost(frame, lane);
-      this.#resend(welcome.lastAccepted);
+      this.#resend();
     } catch (error) {
       this.#early = undefined;
       session.close('join failed');
@@ -247,16 +247,13 @@ export class MemberRoom extends Room {
     });
   }
 
-  /** After a (re)join: everything the host has not accepted yet goes out again, in order. */
-  #resend(lastAccepted: number): void {
+  /** After a (re)join: everything not acknowledged yet goes out again, in order. */
+  #resend(): void {
     const session = this.#session;
     if (!session) return;
+    // Also what the host has seen already (up to the welcome's lastAccepted): its ack was lost, so its verdict was
+    // too. The host does not deliver such a copy again; it acknowledges it, or refuses it as it did the first time.
     for (const entry of this.#outbox.pending()) {
-      if (entry.id <= lastAccepted) {
-        this.#outbox.remove(entry);
-        entry.resolve({ ok: true, seq: 0, at: now() });
-        continue;
-      }
       try {
         this.#transmit(entry, session);
       } catch (error) {

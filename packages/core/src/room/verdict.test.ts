@@ -56,4 +56,27 @@ describe('action verdicts', () => {
       await host.close();
     }
   });
+
+  it('gives a copy re-sent after a lost acknowledgement the verdict the first copy got', async () => {
+    const network = new LoopbackNetwork();
+    const fast = { heartbeatIntervalMs: 100, heartbeatTimeoutMs: 500 };
+    const host = hostRoom({ transport: network.transport('room-lost'), types: hostTypes, session: fast });
+    let seen = 0;
+    host.on(RaiseHand, (_hand, meta) => {
+      seen++;
+      meta.reject('not now');
+      // The link dies right after the host decided: the acknowledgement carrying the verdict is lost.
+      if (seen === 1) for (const link of network.peer('ada')!.links) link.vanish();
+    });
+    try {
+      const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-lost', name: 'Ada', session: fast, reconnectMaxDelayMs: 200 });
+      const verdict = await ada.request(RaiseHand, { raised: true }, { timeoutMs: 8000 });
+      // The member re-sent it after reconnecting; the host did not run its handler twice, and said no again.
+      expect(verdict).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'rejected', message: expect.stringMatching(/not now/) }) });
+      expect(seen).toBe(1);
+      await ada.leave();
+    } finally {
+      await host.close();
+    }
+  });
 });
