@@ -132,7 +132,7 @@ describe('Gem Rush in Chromium', () => {
     const link = await bea.evaluate(() => {
       const client = window.__arena!.client!;
       const room = client.room;
-      const channels = Object.fromEntries([...room.session!.link.channels].map(([lane, channel]) => [lane, channel.params]));
+      const channels = Object.fromEntries(room.link()!.lanes);
       return { decoded: client.receiver.stats.decoded, channels };
     });
     expect(link.decoded).toBeGreaterThan(20);

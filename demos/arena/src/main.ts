@@ -265,7 +265,7 @@ function memberSampler(room: MemberRoom, client: GameClient): () => NetSample {
   let last = { at: performance.now(), down: 0, up: 0, gaps: 0, decoded: 0 };
   const recent: { gaps: number; decoded: number }[] = [];
   return () => {
-    const stats = room.session?.stats;
+    const stats = room.link()?.stats;
     const now = performance.now();
     const current = { at: now, down: stats?.bytesReceived ?? 0, up: stats?.bytesSent ?? 0, gaps: client.receiver.stats.gaps, decoded: client.receiver.stats.decoded };
     const seconds = Math.max(0.001, (now - last.at) / 1000);
@@ -302,7 +302,7 @@ function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
     let members = 0;
     for (const [id, link] of host.clients) {
       if (id === room.selfId) continue;
-      const stats = room.sessionOf(id)?.stats;
+      const stats = room.link(id)?.stats;
       if (!stats) continue;
       members++;
       down += stats.bytesReceived;

@@ -150,11 +150,11 @@ describe('remote support demo in Chromium', () => {
     // The channel parameters, read back from the real RTCDataChannels on both ends.
     const customerChannels = await customer.evaluate(() => {
       const room = window.__beckon!.room as import('@beckon/core').MemberRoom;
-      return Object.fromEntries([...room.session!.link.channels].map(([lane, channel]) => [lane, channel.params]));
+      return Object.fromEntries(room.link()!.lanes);
     });
     const agentChannels = await agent.evaluate((id) => {
       const room = window.__beckon!.room as import('@beckon/core').HostRoom;
-      return Object.fromEntries([...room.sessionOf(id)!.link.channels].map(([lane, channel]) => [lane, channel.params]));
+      return Object.fromEntries(room.link(id)!.lanes);
     }, customerId);
     for (const channels of [customerChannels, agentChannels]) {
       expect(channels['unreliable']).toMatchObject({ label: 'unreliable', negotiated: true, ordered: false, maxRetransmits: 0, maxPacketLifeTime: null });

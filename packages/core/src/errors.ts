@@ -25,7 +25,9 @@ export type BeckonErrorCode =
   /** The object was closed. */
   | 'closed'
   /** The host removed this participant; it is refused until the host readmits it. */
-  | 'removed';
+  | 'removed'
+  /** The host's app rejected the action (`meta.reject(reason)`): the host's verdict, with its reason. */
+  | 'rejected';
 
 export interface BeckonErrorDetails {
   /** Participant or transport id of the peer the error concerns. */

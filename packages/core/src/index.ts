@@ -21,7 +21,7 @@ export type { Identity } from './ids.ts';
 export { loadIdentity, randomId } from './ids.ts';
 export type { CleanTextOptions } from './text.ts';
 export { cleanMetadata, cleanText, isSafeKey, isValidId } from './text.ts';
-export type { DeliveryResult, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
+export type { DeliveryResult, ReceivePolicy, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
 export { defaultSessionOptions, PeerSession } from './session.ts';
 export type {
   ConnectionState,
@@ -29,10 +29,12 @@ export type {
   HostOptions,
   IdentityRecord,
   JoinRequest,
+  LinkInfo,
   MemberOptions,
   MessageMeta,
   Participant,
   RateLimit,
+  RequestOptions,
   Role,
   RoomEvents,
   RoomOptions,

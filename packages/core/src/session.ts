@@ -31,6 +31,21 @@ export interface SessionOptions {
   readonly ackDelayMs: number;
   /** Incoming chunked transfers kept at once per peer. */
   readonly maxConcurrentTransfers: number;
+  /** Bytes of unfinished incoming transfers kept at once per peer; a transfer that would exceed it is refused. */
+  readonly maxReassemblyBytes: number;
+  /** An incoming transfer without a new chunk for this long is dropped (its bytes freed). */
+  readonly transferIdleMs: number;
+}
+
+/** What a session accepts from its peer, set by its owner (the room) as the peer's standing changes. */
+export interface ReceivePolicy {
+  /**
+   * Asked for every decoded frame before anything is done with it, control frames and chunks included; false drops
+   * it unseen (no echo, no ack, no reassembly). `kind` says what it is; `size` is its encoded length.
+   */
+  admit(kind: 'message' | 'chunk' | 'ack' | 'heartbeat', size: number): boolean;
+  /** Largest size of a chunked message of this type the peer may send; 0 = it may not chunk it at all. */
+  maxTransferBytes(type: number): number;
 }
 
 export const defaultSessionOptions: SessionOptions = {
@@ -44,6 +59,8 @@ export const defaultSessionOptions: SessionOptions = {
   heartbeatTimeoutMs: 4000,
   ackDelayMs: 4,
   maxConcurrentTransfers: 16,
+  maxReassemblyBytes: 64 * 1024 * 1024,
+  transferIdleMs: 10_000,
 };
 
 export type DeliveryResult =
@@ -88,6 +105,10 @@ export interface SessionStats {
   dropped: number;
   /** Frames refused on receipt (malformed, oversized, ...). */
   refused: number;
+  /** Frames the receive policy dropped unseen (over budget). */
+  overBudget: number;
+  /** Bytes held now in unfinished incoming transfers. */
+  reassemblyBytes: number;
   rttMs: number | undefined;
 }
 
@@ -118,6 +139,7 @@ interface IncomingTransfer {
   readonly type: number;
   readonly parts: Uint8Array[];
   received: number;
+  lastAt: number;
 }
 
 interface Pending {
@@ -140,6 +162,8 @@ export class PeerSession {
     bytesReceived: 0,
     dropped: 0,
     refused: 0,
+    overBudget: 0,
+    reassemblyBytes: 0,
     rttMs: undefined,
   };
   readonly #options: SessionOptions;
@@ -155,6 +179,8 @@ export class PeerSession {
   #deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   #lastReceivedAt = now();
   #closed = false;
+  #policy: ReceivePolicy | undefined;
+  #reservedBytes = 0;
 
   constructor(link: Link, options: Partial<SessionOptions> = {}) {
     this.link = link;
@@ -164,6 +190,11 @@ export class PeerSession {
     for (const [name, channel] of link.channels) {
       this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 });
     }
+  }
+
+  /** Sets what this session accepts from its peer (budgets, chunking); without one, everything within the options. */
+  setReceivePolicy(policy: ReceivePolicy | undefined): void {
+    this.#policy = policy;
   }
 
   /** Transport id of the remote peer. */
@@ -278,6 +309,8 @@ export class PeerSession {
     }
     this.#pending.clear();
     this.#transfers.clear();
+    this.stats.reassemblyBytes = 0;
+    this.#reservedBytes = 0;
     for (const lane of this.#lanes.values()) {
       lane.queue.length = 0;
       lane.queuedBytes = 0;
@@ -378,6 +411,11 @@ export class PeerSession {
     const decoded = decodeFrame(data);
     if (!decoded.ok) return this.#refuse(decoded.error);
     const frame = decoded.value;
+    const kind = frame.type === Chunk.id ? 'chunk' : frame.type === Ack.id ? 'ack' : frame.type === Heartbeat.id ? 'heartbeat' : 'message';
+    if (this.#policy && !this.#policy.admit(kind, data.length)) {
+      this.stats.overBudget++;
+      return;
+    }
     switch (frame.type) {
       case Chunk.id:
         return this.#receiveChunk(lane, frame);
@@ -408,24 +446,32 @@ export class PeerSession {
       return this.#refuse(new BeckonError('malformed-frame', 'Malformed chunk', { cause }));
     }
     const { transfer, index, count, totalBytes, data } = chunk;
-    if (totalBytes > this.#options.maxMessageBytes) {
-      this.#transfers.delete(transfer);
-      return this.#refuse(new BeckonError('oversized', `Chunked message of ${totalBytes} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`));
-    }
     let incoming = this.#transfers.get(transfer);
     if (!incoming) {
-      if (index !== 0 || count < 1 || this.#transfers.size >= this.#options.maxConcurrentTransfers) {
-        return this.#refuse(new BeckonError('malformed-frame', `Unexpected chunk ${index}/${count} of transfer ${transfer}`));
+      // A new transfer: its header must be sane and within every limit before a byte of it is kept.
+      const limit = Math.min(this.#options.maxMessageBytes, this.#policy ? this.#policy.maxTransferBytes(chunk.type) : Number.POSITIVE_INFINITY);
+      if (totalBytes > limit) {
+        return this.#refuse(new BeckonError('oversized', `Chunked message of ${totalBytes} bytes exceeds the ${limit}-byte limit for its type`));
       }
-      incoming = { count, totalBytes, type: chunk.type, parts: [], received: 0 };
+      if (index !== 0 || !saneChunkHeader(count, totalBytes) || this.#transfers.size >= this.#options.maxConcurrentTransfers) {
+        return this.#refuse(new BeckonError('malformed-frame', `Unexpected chunk ${index}/${count} of transfer ${transfer} (${totalBytes} bytes)`));
+      }
+      // Reserved at the declared size, so transfers started together cannot add up past the bound.
+      if (this.#reservedBytes + totalBytes > this.#options.maxReassemblyBytes) {
+        return this.#refuse(new BeckonError('oversized', `Transfer ${transfer} would hold more than ${this.#options.maxReassemblyBytes} bytes of unfinished transfers`));
+      }
+      incoming = { count, totalBytes, type: chunk.type, parts: [], received: 0, lastAt: now() };
       this.#transfers.set(transfer, incoming);
+      this.#reservedBytes += totalBytes;
     }
-    if (index !== incoming.parts.length || count !== incoming.count || incoming.received + data.length > incoming.totalBytes) {
-      this.#transfers.delete(transfer);
+    if (index !== incoming.parts.length || count !== incoming.count || data.length === 0 || incoming.received + data.length > incoming.totalBytes) {
+      this.#dropTransfer(transfer, incoming);
       return this.#refuse(new BeckonError('malformed-frame', `Chunk ${index}/${count} of transfer ${transfer} does not fit the transfer`));
     }
     incoming.parts.push(data);
     incoming.received += data.length;
+    incoming.lastAt = now();
+    this.stats.reassemblyBytes += data.length;
     this.events.emit('progress', {
       direction: 'receive',
       peer: this.peer,
@@ -435,7 +481,7 @@ export class PeerSession {
       totalBytes: incoming.totalBytes,
     });
     if (incoming.parts.length < incoming.count) return;
-    this.#transfers.delete(transfer);
+    this.#dropTransfer(transfer, incoming);
     if (incoming.received !== incoming.totalBytes) {
       return this.#refuse(new BeckonError('malformed-frame', `Transfer ${transfer} ended with ${incoming.received} of ${incoming.totalBytes} bytes`));
     }
@@ -449,6 +495,23 @@ export class PeerSession {
     if (!inner.ok) return this.#refuse(inner.error);
     if (inner.value.type === Chunk.id) return this.#refuse(new BeckonError('malformed-frame', 'Nested chunk'));
     this.#handleFrame(lane, whole);
+  }
+
+  #dropTransfer(transfer: number, incoming: IncomingTransfer): void {
+    if (this.#transfers.get(transfer) !== incoming) return;
+    this.#transfers.delete(transfer);
+    this.stats.reassemblyBytes -= incoming.received;
+    this.#reservedBytes -= incoming.totalBytes;
+  }
+
+  /** Frees transfers that stopped making progress: a peer cannot park unfinished bytes here for long. */
+  #expireTransfers(): void {
+    const t = now();
+    for (const [transfer, incoming] of this.#transfers) {
+      if (t - incoming.lastAt <= this.#options.transferIdleMs) continue;
+      this.#dropTransfer(transfer, incoming);
+      this.#refuse(new BeckonError('timeout', `Transfer ${transfer} stalled at ${incoming.received} of ${incoming.totalBytes} bytes; dropped`));
+    }
   }
 
   #receiveAck(frame: Frame): void {
@@ -505,6 +568,7 @@ export class PeerSession {
   }
 
   #beat(): void {
+    if (this.#transfers.size > 0) this.#expireTransfers();
     const silentFor = now() - this.#lastReceivedAt;
     if (silentFor > this.#options.heartbeatTimeoutMs) {
       this.close('timeout');
@@ -534,10 +598,18 @@ export class PeerSession {
   }
 }
 
+/**
+ * A chunk header worth keeping: at least one byte per chunk, and no more chunks than 1 KiB pieces would need (every
+ * sender chunks at 1 KiB or more), so an empty or absurd header (count 2^32-1) never starts a transfer.
+ */
+function saneChunkHeader(count: number, totalBytes: number): boolean {
+  return count >= 1 && totalBytes >= count && count <= Math.ceil(totalBytes / 1024) + 1;
+}
+
 /** Refusals reported in one ack at most; beyond that (a flood), the rest are still counted as refused by the room. */
 const maxRefusalsPerAck = 512;
 
-const refusalCodes: ReadonlySet<string> = new Set<BeckonErrorCode>(['malformed-frame', 'unknown-type', 'oversized', 'policy-violation', 'rate-limited', 'queue-full', 'removed']);
+const refusalCodes: ReadonlySet<string> = new Set<BeckonErrorCode>(['malformed-frame', 'unknown-type', 'oversized', 'policy-violation', 'rate-limited', 'queue-full', 'removed', 'rejected']);
 
 /** A refusal's code from the wire, or `policy-violation` when the peer sent something else. */
 function refusalCode(code: string): BeckonErrorCode {

@@ -486,7 +486,7 @@ export class RoomMedia {
 
   /** The transport id the member joined on, which it cannot forge; its metadata's claim is only a fallback. */
   #verifiedPeer(room: HostRoom, participantId: string): string {
-    return room.sessionOf(participantId)?.link.remoteId ?? room.participant(participantId)?.metadata[peerMetadataKey] ?? '';
+    return room.link(participantId)?.remoteId ?? room.participant(participantId)?.metadata[peerMetadataKey] ?? '';
   }
 
   #peerEntry(participantId: string, peerId: string, previous: MediaPeer | undefined): MediaPeer {

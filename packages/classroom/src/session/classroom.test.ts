@@ -1,7 +1,7 @@
 import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
 import type { HostRoom, Identity, LoopbackTransport, MemberRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HandQueue, PollState, PollStatus, SetHand } from '../gen/classroom.ts';
+import { HandQueue, PollState, PollStatus, SetHand, Vote } from '../gen/classroom.ts';
 import { Classroom, classroomTypes } from './classroom.ts';
 
 const until = async (check: () => boolean, what: string, timeoutMs = 3000): Promise<void> => {
@@ -279,5 +279,43 @@ describe('Classroom under attack and failure', () => {
     expect([...second.poll!.counts]).toEqual([0, 1]);
     // Back once, logged once: the roster knows Ada from before the reload.
     expect(second.data!.log.filter((e) => e.verb === 'joined').map((e) => e.actorName)).toEqual(['Ada']);
+  });
+});
+
+describe('anonymous polls', () => {
+  it('gives classmates no running tally to read the last voter from, only the count of answers', async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    const ben = await student(network, 'Ben');
+    const cai = await student(network, 'Cai');
+    host.openPoll({ question: 'Secret?', kind: 'yes-no', anonymous: true });
+    await until(() => [ada, ben, cai].every((s) => s.poll !== undefined), 'the poll everywhere');
+    const seenByCai: number[][] = [];
+    cai.events.on('change', (part) => part === 'poll' && cai.poll && seenByCai.push([...cai.poll.counts]));
+    ada.vote([0]);
+    await until(() => cai.poll?.respondents === 1, 'first ballot counted');
+    ben.vote([1]);
+    await until(() => cai.poll?.respondents === 2, 'second ballot counted');
+    // The teacher sees the tally; classmates see that two answered, not what anyone chose.
+    expect(host.poll?.counts).toEqual([1, 1]);
+    expect(seenByCai.every((counts) => counts.every((n) => n === 0))).toBe(true);
+    host.closePoll();
+    await until(() => cai.poll?.status === PollStatus.CLOSED, 'the poll to close');
+    expect(cai.poll?.counts).toEqual([1, 1]);
+  });
+});
+
+describe('verdicts', () => {
+  it("tells a student's page when the teacher refused its vote, so it never shows a refused vote as recorded", async () => {
+    const network = new LoopbackNetwork();
+    const host = teacher(network, new MemoryStorage());
+    const ada = await student(network, 'Ada');
+    host.openPoll({ question: 'Now?', kind: 'yes-no' });
+    await until(() => ada.poll !== undefined, 'the poll');
+    const room = ada.room as MemberRoom;
+    expect(await room.request(Vote, { pollId: ada.poll!.id, choices: [0], text: '' })).toMatchObject({ ok: true });
+    const stale = await room.request(Vote, { pollId: 'an-old-poll', choices: [0], text: '' });
+    expect(stale).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'rejected', message: expect.stringMatching(/no such poll/) }) });
   });
 });

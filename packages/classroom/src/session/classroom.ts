@@ -31,6 +31,7 @@ import {
   lowerHand,
   notePresence,
   openPoll,
+  memberPollState,
   pollState,
   postChat,
   publishPoll,
@@ -382,6 +383,8 @@ export class Classroom {
     const who = this.#who(meta.from);
     const outcome = apply(this.#data!, who, this.#now());
     if (!outcome.ok) {
+      // The verdict travels back with the acknowledgement: the member's delivery fails with this reason.
+      if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') meta.reject(outcome.reason);
       // Raising a raised hand is no news; anything else the member is told.
       if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') this.#tell(who.id, command, outcome.reason);
       return;
@@ -416,7 +419,7 @@ export class Classroom {
       } else if (part === 'poll') {
         const poll = currentPoll(data);
         this.poll = poll && pollState(poll);
-        if (this.poll) host.send(PollState, this.poll, { retain: 'classroom.poll' });
+        if (poll) host.send(PollState, memberPollState(poll), { retain: 'classroom.poll' });
         this.ballot = poll && ballotReceipt(poll, this.selfId);
       } else {
         this.chat = [...data.chat];

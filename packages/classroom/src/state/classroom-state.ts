@@ -346,6 +346,17 @@ export function pollState(poll: PollRecord): PollState {
   };
 }
 
+/**
+ * The poll as classmates see it. While an anonymous poll is open they get how many answered, never the running
+ * counts or answers: a fresh tally after each ballot would tell them what the last voter chose. The full tally goes
+ * out once the poll closes (or is published); the teacher sees it live on their own page.
+ */
+export function memberPollState(poll: PollRecord): PollState {
+  const state = pollState(poll);
+  if (!poll.anonymous || poll.status !== 'open') return state;
+  return { ...state, counts: poll.options.map(() => 0), texts: [] };
+}
+
 export function ballotReceipt(poll: PollRecord, participantId: string): BallotReceipt {
   const ballot = poll.ballots[participantId];
   return { pollId: poll.id, choices: ballot?.choices ?? [], text: ballot?.text ?? '' };

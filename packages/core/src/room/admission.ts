@@ -1,7 +1,8 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import { Challenge, Hello, Join, Role as RoleValue } from '../gen/control.ts';
-import type { PeerSession } from '../session.ts';
+import type { PeerSession, ReceivePolicy } from '../session.ts';
+import { preJoinPolicy } from './policy.ts';
 import { randomId } from '../ids.ts';
 import { cleanMetadata, cleanText, isValidId } from '../text.ts';
 import { checkInviteProof, joinNonce, signChallenge } from '../trust.ts';
@@ -95,6 +96,11 @@ export class AdmissionGate {
     this.#options = options;
   }
 
+  /** What the link may send until it has joined; too much of it closes the link. */
+  receivePolicy(): ReceivePolicy {
+    return preJoinPolicy(() => this.#badFrame(`Too much, too large, or chunked before the welcome from ${this.#session.peer}`));
+  }
+
   receive(frame: Frame): void {
     if (this.#stage === 'hello' && frame.type === Hello.id) return void this.#hello(frame);
     if (this.#stage === 'join' && frame.type === Join.id) return void this.#join(frame);
@@ -119,7 +125,7 @@ export class AdmissionGate {
     if (hello.protocol !== protocolVersion) return this.#options.refuse('protocol', `Protocol ${hello.protocol} is not ${protocolVersion}`);
     if (hello.nonce.length < 16 || hello.nonce.length > 64) return this.#badFrame(`Hello from ${this.#session.peer} has a ${hello.nonce.length}-byte nonce`);
     this.#stage = 'signing';
-    this.#memberNonce = hello.nonce.slice();
+    this.#memberNonce = Uint8Array.from(hello.nonce);
     this.#hostNonce = crypto.getRandomValues(new Uint8Array(16));
     const credentials = this.#options.credentials;
     const context = { host: this.#options.localId, member: this.#session.peer, memberNonce: this.#memberNonce, hostNonce: this.#hostNonce };

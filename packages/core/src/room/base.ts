@@ -13,6 +13,8 @@ import type { ConnectionState, MessageMeta, Participant, RoomEvents, RoomOptions
 
 type Handler = (value: object, meta: MessageMeta) => void;
 
+const ignore = (): void => undefined;
+
 /** Shared by hosts and members: typed handlers, events, the registry and the participant list. */
 export abstract class Room {
   readonly registry: Registry;
@@ -82,7 +84,7 @@ export abstract class Room {
   }
 
   /** Decodes an application frame and hands it to its handlers. Returns false (and reports) if it cannot. */
-  protected deliverLocal(frame: Frame, lane: LaneName, from: string, replayed: boolean): boolean {
+  protected deliverLocal(frame: Frame, lane: LaneName, from: string, replayed: boolean, reject: (reason: string) => void = ignore): boolean {
     const type = this.registry.get(frame.type);
     if (!type) {
       this.reportError(new BeckonError('unknown-type', `Unknown message type 0x${frame.type.toString(16)} from ${from}`, { peer: from, messageType: hex(frame.type), lane }));
@@ -95,7 +97,7 @@ export abstract class Room {
       this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}: ${describe(cause)}`, { peer: from, messageType: type.name, lane, cause }));
       return false;
     }
-    const meta: MessageMeta = { type, from, to: frame.to, lane, sentAt: frame.sentAt, receivedAt: now(), replayed };
+    const meta: MessageMeta = { type, from, to: frame.to, lane, sentAt: frame.sentAt, receivedAt: now(), replayed, reject };
     const handlers = this.#handlers.get(type.id);
     if (handlers) {
       for (const handler of [...handlers]) {

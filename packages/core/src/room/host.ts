@@ -6,19 +6,19 @@ import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session.ts';
-import type { DeliveryResult, SessionStats } from '../session.ts';
+import type { ReceivePolicy, SessionStats } from '../session.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
 import { now } from '../util.ts';
 import { AdmissionGate, admitJoin } from './admission.ts';
 import { Room } from './base.ts';
-import { Budget, checkMemberFrame, defaultMaxPayloadBytes, defaultRateLimit } from './policy.ts';
+import { broadcastRecipients, fanOut } from './fanout.ts';
+import { Budget, checkMemberFrame, decodes, defaultMaxPayloadBytes, defaultRateLimit, memberReceivePolicy } from './policy.ts';
 import { Roster } from './roster.ts';
 import type { Known } from './roster.ts';
-import { protocolVersion } from './types.ts';
-import type { Delivery, HostOptions, IdentityRecord, Participant, RateLimit, SendOptions } from './types.ts';
-import { allDelivered, controlTypes, toEnvelope, toMessage } from './wire.ts';
+import type { Delivery, HostOptions, IdentityRecord, LinkInfo, Participant, RateLimit, SendOptions } from './types.ts';
+import { controlTypes, linkInfo, toMessage, welcomeMessage } from './wire.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -40,6 +40,8 @@ export class HostRoom extends Room {
   readonly #retained = new Map<string, Frame>();
   readonly #rateLimit: RateLimit | undefined;
   readonly #options: HostOptions;
+  /** Links that have not joined yet. */
+  #pendingLinks = 0;
 
   constructor(options: HostOptions) {
     super(options);
@@ -72,7 +74,12 @@ export class HostRoom extends Room {
     return this;
   }
 
-  /** Connected members' sessions, for statistics and tests. */
+  /** A connected member's link: its transport id, lanes and counters. */
+  link(participantId: string): LinkInfo | undefined {
+    return linkInfo(this.#members.get(participantId)?.session);
+  }
+
+  /** @internal A member's session, for tests that play a hostile peer. Apps use `link()` and `stats()`. */
   sessionOf(participantId: string): PeerSession | undefined {
     return this.#members.get(participantId)?.session;
   }
@@ -134,60 +141,30 @@ export class HostRoom extends Room {
     await this.transport.close();
   }
 
-  /** Participants who should get a broadcast: those here, and those briefly gone who will be back for it. */
   #recipients(except: string): string[] {
-    const grace = this.#options.resumeGraceMs ?? 60_000;
-    const t = now();
-    return [...this.#roster.entries()]
-      .filter(
-        ([id, known]) =>
-          id !== except && known.removed === undefined && (this.#members.has(id) || (known.goneAt !== undefined && t - known.goneAt < grace)),
-      )
-      .map(([id]) => id);
+    return broadcastRecipients(this.#roster, (id) => this.#members.has(id), except, this.#options.resumeGraceMs ?? 60_000);
   }
 
   #sendFrame(frame: Frame, lane: LaneName, recipients: readonly string[]): Delivery {
-    const results: Promise<DeliveryResult>[] = [];
-    let transfer = 0;
-    const tracked = this.#isReliableLane(lane);
-    for (const id of recipients) {
-      const known = this.#roster.get(id);
-      let outgoing = frame;
-      if (tracked && known) {
-        // Numbered and kept until acknowledged, so a member that reconnects gets it exactly once.
-        outgoing = { ...frame, id: known.outgoing.nextId() };
-        known.outgoing.keep(outgoing);
-      }
-      const slot = this.#members.get(id);
-      if (!slot) {
-        if (known) results.push(new Promise<DeliveryResult>((resolve) => known.waiting.push(resolve)));
-        continue;
-      }
-      try {
-        const sent = slot.session.send(outgoing, lane);
-        transfer ||= sent.transfer;
-        if (tracked && known) {
-          void sent.settled.then((result) => {
-            if (result.ok) known.outgoing.acknowledge(outgoing.id);
-          });
-        }
-        results.push(sent.settled);
-      } catch (error) {
-        if (!(error instanceof BeckonError)) throw error;
-        results.push(Promise.resolve({ ok: false, seq: 0, error }));
-        this.reportError(error.withPeer(id));
-      }
-    }
-    return { lane, transfer, settled: allDelivered(results) };
-  }
-
-  #isReliableLane(lane: LaneName): boolean {
     const config = this.lanes.find((candidate) => candidate.name === lane);
-    return config !== undefined && isReliable(config);
+    const tracked = config !== undefined && isReliable(config);
+    return fanOut(frame, lane, tracked, recipients, this.#roster, (id) => this.#members.get(id)?.session, (error) => this.reportError(error));
   }
 
   #accept(link: Link): void {
     if (this.connectionState === 'closed') return link.close();
+    // Strangers cost memory until they join: only so many may be waiting at once.
+    const maxPending = this.#options.maxPendingLinks ?? 32;
+    if (this.#pendingLinks >= maxPending) {
+      this.reportError(new BeckonError('rate-limited', `${maxPending} links are already waiting to join; ${link.remoteId} was turned away`, { peer: link.remoteId }));
+      return link.close();
+    }
+    this.#pendingLinks++;
+    let pending = true;
+    const settlePending = (): void => {
+      if (pending) this.#pendingLinks--;
+      pending = false;
+    };
     const session = new PeerSession(link, this.options.session);
     let participantId: string | undefined;
     const joinTimer = setTimeout(() => {
@@ -202,15 +179,23 @@ export class HostRoom extends Room {
       joined: (id) => {
         participantId = id;
         clearTimeout(joinTimer);
+        settlePending();
       },
     });
+    session.setReceivePolicy(gate.receivePolicy());
     this.forwardSessionEvents(session, () => participantId ?? link.remoteId);
     session.events.on('frame', ({ frame, lane, refuse }) => {
       if (participantId === undefined) return gate.receive(frame);
       const slot = this.#members.get(participantId);
       if (slot?.session === session) this.#fromMember(slot, frame, lane, refuse);
     });
+    session.events.on('error', (error) => {
+      // A joined member's refused frames (bad chunks, ...) count against it like refused messages do.
+      const slot = participantId === undefined ? undefined : this.#members.get(participantId);
+      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
+    });
     session.events.on('closed', ({ reason }) => {
+      settlePending();
       clearTimeout(joinTimer);
       if (participantId !== undefined) this.#disconnected(participantId, session, reason);
     });
@@ -249,7 +234,9 @@ export class HostRoom extends Room {
     record.incoming.restart(join.epoch);
     this.#roster.set(id, record);
     const previous = this.#members.get(id);
-    this.#members.set(id, { participant, session, budget: new Budget(this.#rateLimit), removedReason: undefined });
+    const slot: MemberSlot = { participant, session, budget: new Budget(this.#rateLimit), removedReason: undefined };
+    this.#members.set(id, slot);
+    session.setReceivePolicy(this.#memberPolicy(slot));
     // A reload often arrives before the old link is noticed dead: the new link replaces it. If the old one is in
     // fact alive (a duplicated tab), it is told why, so it does not reconnect and push this one out in turn.
     if (previous) {
@@ -262,17 +249,7 @@ export class HostRoom extends Room {
     }
     this.participantMap.set(id, participant);
 
-    const welcome: MessageInit<Welcome> = {
-      protocol: protocolVersion,
-      room: this.roomName,
-      self: toMessage(participant),
-      participants: this.participants.map(toMessage),
-      state: [...this.#retained.values()].map(toEnvelope),
-      hostTime: Date.now(),
-      rejoined,
-      epoch: this.#epoch,
-      lastAccepted: record.incoming.lastId,
-    };
+    const welcome = welcomeMessage(this.roomName, participant, this.participants, this.#retained.values(), rejoined, this.#epoch, record.incoming.lastId);
     try {
       session.send({ type: Welcome.id, payload: Welcome.encode(welcome) }, 'reliable');
       // What the member missed while away, in order; it drops any it already has.
@@ -291,6 +268,18 @@ export class HostRoom extends Room {
     this.emit('join', { participant, rejoined });
     this.emit('participants', this.participants);
     return id;
+  }
+
+  #memberPolicy(slot: MemberSlot): ReceivePolicy {
+    const maxPayload = this.#options.maxPayloadBytes || defaultMaxPayloadBytes;
+    return memberReceivePolicy(
+      slot.budget,
+      (typeId) => {
+        const type = this.registry.get(typeId);
+        return type && !controlTypes.includes(type) ? type.maxBytes || maxPayload : 0;
+      },
+      () => this.remove(slot.participant.id, 'removed: too many refused messages'),
+    );
   }
 
   #refuseLink(session: PeerSession, code: string, message: string): void {
@@ -324,8 +313,18 @@ export class HostRoom extends Room {
       return;
     }
     const known = this.#roster.get(from);
-    // A message re-sent after a reconnect that already arrived before it: acknowledged, not delivered twice.
-    if (known && !known.incoming.accept(frame.id)) return;
+    // A message re-sent after a reconnect that already arrived before it: not delivered twice, and given the verdict
+    // the first copy got (its ack may be what was lost).
+    if (known && !known.incoming.accept(frame.id)) {
+      const earlier = known.incoming.refusal(frame.id);
+      if (earlier) refuse(earlier);
+      return;
+    }
+    // From here on a refusal is remembered with the message's id.
+    const refuseAccepted = (error: BeckonError): void => {
+      refuse(error);
+      known?.incoming.refused(frame.id, error);
+    };
     const type = this.registry.get(frame.type);
     const refusal = checkMemberFrame(type, frame, from, lane, slot.budget, {
       selfId: this.selfId,
@@ -334,7 +333,7 @@ export class HostRoom extends Room {
     });
     if (refusal || !type) {
       if (refusal) {
-        refuse(refusal);
+        refuseAccepted(refusal);
         this.#refuseFrame(slot, frame, refusal);
       }
       return;
@@ -343,9 +342,18 @@ export class HostRoom extends Room {
     // Stamp the sender: whatever a member put in `from` is replaced.
     const stamped: Frame = { type: frame.type, payload: frame.payload, seq: 0, sentAt: frame.sentAt, from, to, id: 0 };
     if (to === '' || to === this.selfId) {
-      if (!this.deliverLocal(stamped, lane, from, false)) return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
-    } else if (!this.#validates(type, stamped, from, lane)) {
-      return refuse(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
+      let rejected = false;
+      const reject = (reason: string): void => {
+        rejected = true;
+        refuseAccepted(new BeckonError('rejected', cleanText(reason, 200) || 'rejected by the host', { peer: from, messageType: type.name, lane }));
+      };
+      if (!this.deliverLocal(stamped, lane, from, false, reject)) return refuseAccepted(new BeckonError('malformed-frame', `${type.name} from ${from} could not be read`, { peer: from }));
+      // The host's app said no: the message goes no further.
+      if (rejected) return;
+    } else if (!decodes(type, stamped.payload)) {
+      const error = new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane });
+      this.reportError(error);
+      return refuseAccepted(error);
     }
     if (type.policy === 'everyone' && to !== this.selfId) {
       const recipients = to === '' ? this.#recipients(from) : [to];
@@ -353,15 +361,7 @@ export class HostRoom extends Room {
     }
   }
 
-  #validates(type: MessageType, frame: Frame, from: string, lane: LaneName): boolean {
-    try {
-      type.decode(frame.payload);
-      return true;
-    } catch (cause) {
-      this.reportError(new BeckonError('malformed-frame', `Malformed ${type.name} from ${from}`, { peer: from, messageType: type.name, lane, cause }));
-      return false;
-    }
-  }
+
 
   /** Reports a refused frame, tells the sender why (at most once a second), and removes persistent abusers. */
   #refuseFrame(slot: MemberSlot, frame: Frame, error: BeckonError): void {

@@ -10,12 +10,12 @@ import { PeerSession } from '../session.ts';
 import type { DeliveryResult } from '../session.ts';
 import { checkChallengeSignature, joinNonce, proveInvite } from '../trust.ts';
 import type { JoinContext } from '../trust.ts';
-import { hex, now } from '../util.ts';
+import { hex } from '../util.ts';
 import { Room } from './base.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
-import type { ConnectionState, Delivery, MemberOptions, SendOptions } from './types.ts';
-import { controlTypes, decodeControl, fromMessage, relayedCode, roleValues } from './wire.ts';
+import type { ConnectionState, Delivery, LinkInfo, MemberOptions, RequestOptions, SendOptions } from './types.ts';
+import { controlTypes, decodeControl, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
 
 /** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
 const maxEarlyFrames = 1000;
@@ -74,6 +74,12 @@ export class MemberRoom extends Room {
     return this.#closedBy;
   }
 
+  /** The link to the host while connected: its transport id, lanes and counters. */
+  link(): LinkInfo | undefined {
+    return linkInfo(this.#session);
+  }
+
+  /** @internal The session to the host, for tests that play a hostile peer. Apps use `link()`. */
   get session(): PeerSession | undefined {
     return this.#session;
   }
@@ -149,7 +155,7 @@ export class MemberRoom extends Room {
       const early = this.#early ?? [];
       this.#early = undefined;
       for (const { frame, lane } of early) this.#fromHost(frame, lane);
-      this.#resend(welcome.lastAccepted);
+      this.#resend();
     } catch (error) {
       this.#early = undefined;
       session.close('join failed');
@@ -199,6 +205,30 @@ export class MemberRoom extends Room {
     return { lane, transfer: entry.transfer, settled };
   }
 
+  /**
+   * Sends an action on a reliable lane and resolves with the host's verdict: `{ ok: true }` once the host accepted it
+   * (its room checks passed and no handler rejected it), or `{ ok: false, error }` with the reason: code `rejected`
+   * (the app's `meta.reject(reason)`), `rate-limited`, `policy-violation`, `oversized`, ..., or `timeout` when no
+   * verdict came within `timeoutMs`. Never rejects; throws only what `send` throws.
+   */
+  request<T extends object>(type: MessageType<T>, value: MessageInit<T>, options: RequestOptions = {}): Promise<DeliveryResult> {
+    const lane = options.lane ?? type.lane;
+    const config = this.lanes.find((candidate) => candidate.name === lane);
+    if (!config || !isReliable(config)) {
+      throw new BeckonError('policy-violation', `${type.name} on the ${lane} lane gets no verdict: requests need a reliable lane`, { messageType: type.name, lane });
+    }
+    const { settled } = this.send(type, value, options);
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<DeliveryResult>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ok: false, seq: 0, error: new BeckonError('timeout', `No verdict on ${type.name} from the host within ${timeoutMs} ms`, { messageType: type.name, lane }) }),
+        timeoutMs,
+      );
+    });
+    return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
+  }
+
   #transmit(entry: OutboxEntry, session: PeerSession): void {
     let sent: ReturnType<PeerSession['send']>;
     try {
@@ -217,16 +247,13 @@ export class MemberRoom extends Room {
     });
   }
 
-  /** After a (re)join: everything the host has not accepted yet goes out again, in order. */
-  #resend(lastAccepted: number): void {
+  /** After a (re)join: everything not acknowledged yet goes out again, in order. */
+  #resend(): void {
     const session = this.#session;
     if (!session) return;
+    // Also what the host has seen already (up to the welcome's lastAccepted): its ack was lost, so its verdict was
+    // too. The host does not deliver such a copy again; it acknowledges it, or refuses it as it did the first time.
     for (const entry of this.#outbox.pending()) {
-      if (entry.id <= lastAccepted) {
-        this.#outbox.remove(entry);
-        entry.resolve({ ok: true, seq: 0, at: now() });
-        continue;
-      }
       try {
         this.#transmit(entry, session);
       } catch (error) {

@@ -2,6 +2,7 @@ import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
+import type { ReceivePolicy } from '../session.ts';
 import { hex, now } from '../util.ts';
 import { controlIds } from './wire.ts';
 import type { RateLimit } from './types.ts';
@@ -10,8 +11,75 @@ export const defaultRateLimit: RateLimit = { perSecond: 200, burst: 400, removeA
 /** Largest member payload for a type without its own `max_bytes`, unless the host sets `maxPayloadBytes`. */
 export const defaultMaxPayloadBytes = 64 * 1024;
 
+/** A token bucket: `perSecond` sustained, bursts of `burst`. */
+export class TokenBucket {
+  #tokens: number;
+  #at = now();
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+  ) {
+    this.#tokens = burst;
+  }
+
+  take(): boolean {
+    const t = now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((t - this.#at) / 1000) * this.perSecond);
+    this.#at = t;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
+/** Most frames a link may send before it has joined (Hello, Join, heartbeats), and the size of each. */
+export const preJoinFrames = 32;
+export const preJoinFrameBytes = 8 * 1024;
+
+/**
+ * What a link that has not joined may send: a few small, unchunked frames. Every refusal counts as a bad frame;
+ * `bad` closes the link when there were too many.
+ */
+export function preJoinPolicy(bad: () => void): ReceivePolicy {
+  let frames = 0;
+  return {
+    admit(kind, size) {
+      if (++frames > preJoinFrames || size > preJoinFrameBytes || kind === 'chunk') {
+        bad();
+        return false;
+      }
+      return true;
+    },
+    maxTransferBytes: () => 0,
+  };
+}
+
+/**
+ * What a joined member may send below the room's messages: heartbeats and acks within their buckets (a dropped one
+ * is a strike; `struckOut` when there were too many), chunked messages only of types it may send, up to `maxBytes`.
+ */
+export function memberReceivePolicy(budget: Budget, maxBytes: (type: number) => number, struckOut: () => void): ReceivePolicy {
+  return {
+    admit(kind) {
+      const ok = kind === 'heartbeat' ? budget.heartbeats.take() : kind === 'ack' ? budget.acks.take() : true;
+      if (!ok && budget.strike()) struckOut();
+      return ok;
+    },
+    maxTransferBytes(type) {
+      const limit = maxBytes(type);
+      // The frame's head (ids, timestamps) comes on top of the payload.
+      return limit > 0 ? limit + 1024 : 0;
+    },
+  };
+}
+
 /** One member's budget: a token bucket for all its frames, one per rate-limited type, and its recent refusals. */
 export class Budget {
+  /** Heartbeats are one a second; more are not echoed. */
+  readonly heartbeats = new TokenBucket(5, 10);
+  /** Acks are coalesced every few ms by an honest peer, however much the host sends it. */
+  readonly acks = new TokenBucket(400, 800);
   readonly #limit: RateLimit | undefined;
   readonly #typeBuckets = new Map<number, { tokens: number; at: number }>();
   readonly #strikes: number[] = [];
@@ -113,3 +181,13 @@ export function checkMemberFrame(
   return undefined;
 }
 
+
+/** Whether a payload decodes as its type (checked before relaying what the host does not read itself). */
+export function decodes(type: MessageType, payload: Uint8Array): boolean {
+  try {
+    type.decode(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -61,10 +61,14 @@ export class OutgoingStream<T extends { readonly id: number }> {
   }
 }
 
-/** What a receiver remembers of one sender's stream: its epoch and the highest id accepted in it. */
-export class IncomingStream {
+/** Refusals remembered per stream, so a copy re-sent after a lost ack gets the same verdict. */
+const refusalsKept = 256;
+
+/** What a receiver remembers of one sender's stream: its epoch, the highest id accepted in it, recent refusals. */
+export class IncomingStream<R = unknown> {
   epoch: string;
   lastId = 0;
+  readonly #refusals = new Map<number, R>();
 
   constructor(epoch = '') {
     this.epoch = epoch;
@@ -75,7 +79,20 @@ export class IncomingStream {
     if (epoch === this.epoch) return false;
     this.epoch = epoch;
     this.lastId = 0;
+    this.#refusals.clear();
     return true;
+  }
+
+  /** Remembers why the message with this id was refused (its copies are refused the same way). */
+  refused(id: number, reason: R): void {
+    if (!id) return;
+    this.#refusals.set(id, reason);
+    if (this.#refusals.size > refusalsKept) this.#refusals.delete(this.#refusals.keys().next().value!);
+  }
+
+  /** Why the message with this id was refused, if it was (and is still remembered). */
+  refusal(id: number): R | undefined {
+    return this.#refusals.get(id);
   }
 
   /** Whether a message with this id is new (and is now accepted); untracked messages (id 0) always are. */

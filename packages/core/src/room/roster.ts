@@ -1,4 +1,5 @@
 import type { Frame } from '../codec.ts';
+import type { BeckonError } from '../errors.ts';
 import type { DeliveryResult } from '../session.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import type { IdentityRecord, Participant } from './types.ts';
@@ -8,7 +9,7 @@ export interface Known {
   readonly token: string;
   participant: Participant;
   /** What the host accepted from the member, in the member's epoch (its ids restart on a reload). */
-  readonly incoming: IncomingStream;
+  readonly incoming: IncomingStream<BeckonError>;
   /** Reliable messages for the member, kept until acknowledged and redelivered after a reconnect. */
   readonly outgoing: OutgoingStream<Frame>;
   /** Deliveries waiting for the member to come back. */
@@ -37,7 +38,7 @@ export class Roster {
     return {
       token,
       participant,
-      incoming: new IncomingStream(epoch),
+      incoming: new IncomingStream<BeckonError>(epoch),
       outgoing: new OutgoingStream<Frame>(this.#bufferSize, 'drop-oldest'),
       waiting: [],
       goneAt: undefined,

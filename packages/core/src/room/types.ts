@@ -2,8 +2,8 @@ import type { BeckonError } from '../errors.ts';
 import type { Identity } from '../ids.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { DeliveryResult, SessionOptions, TransferProgress } from '../session.ts';
-import type { Transport } from '../transport.ts';
+import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session.ts';
+import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
 /** Version of the control protocol; a host refuses members that speak another. */
@@ -34,6 +34,13 @@ export interface MessageMeta {
   readonly receivedAt: number;
   /** True when the message is the room's retained state replayed to a late joiner or a rejoin. */
   readonly replayed: boolean;
+  /**
+   * The host's verdict on a member's action: call it from the handler, before it returns, to refuse the action with a
+   * reason the sender sees. The member's `send(...).settled` (and `request`) then fails with code `rejected` and this
+   * reason instead of reporting the action delivered, and an `everyone` message is not relayed. A no-op on members,
+   * for the host's own messages and for replayed state.
+   */
+  readonly reject: (reason: string) => void;
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -67,6 +74,11 @@ export interface SendOptions {
   readonly lane?: LaneName;
   /** Host only: also keep this message as room state under this key, replayed to late joiners and rejoins. */
   readonly retain?: string;
+}
+
+export interface RequestOptions extends SendOptions {
+  /** How long to wait for the host's verdict. Default 10 s. */
+  readonly timeoutMs?: number;
 }
 
 /** The outcome of a send: settles when every recipient's next hop acknowledged it (reliable) or it left (others). */
@@ -118,6 +130,8 @@ export interface HostOptions extends RoomOptions {
   readonly admit?: (request: JoinRequest) => true | string;
   /** A new link must send Join within this long. */
   readonly joinTimeoutMs?: number;
+  /** Most links waiting to join at once (default 32); more are closed at once. */
+  readonly maxPendingLinks?: number;
   /**
    * The room's keys (`createHostCredentials`). With them, only members holding the invite may join, and the host
    * signs every welcome so members can tell it from a peer that took its id. Without them, anyone may join.
@@ -156,4 +170,16 @@ export interface MemberOptions extends RoomOptions {
   readonly invite?: Invite;
   /** Most reliable messages held while reconnecting (and unacknowledged ones) before `send` fails with `queue-full`. */
   readonly outboxSize?: number;
+}
+
+/** One link of the room (a member's to the host, or the host's to a member), for statistics and diagnostics. */
+export interface LinkInfo {
+  /** Transport id of the peer at the other end, as the transport saw it (not what the peer claims). */
+  readonly remoteId: string;
+  /** Largest message the link carries in one piece. */
+  readonly maxMessageSize: number;
+  /** Each lane's negotiated channel parameters. */
+  readonly lanes: ReadonlyMap<LaneName, ChannelParams>;
+  /** Counters of the link, live. */
+  readonly stats: Readonly<SessionStats>;
 }

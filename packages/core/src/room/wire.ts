@@ -14,11 +14,12 @@ import {
   Welcome,
 } from '../gen/control.ts';
 import type { Participant as ParticipantMessage } from '../gen/control.ts';
+import { protocolVersion } from './types.ts';
 import type { Envelope } from '../gen/envelope.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import type { DeliveryResult } from '../session.ts';
+import type { DeliveryResult, PeerSession } from '../session.ts';
 import { now } from '../util.ts';
-import type { Participant, Role } from './types.ts';
+import type { LinkInfo, Participant, Role } from './types.ts';
 
 /** Room-level control messages: registered on both sides, never accepted as application messages. */
 export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
@@ -90,4 +91,39 @@ export function decodeControl<T extends object>(
     report(new BeckonError('malformed-frame', `Malformed ${type.name} from ${peer}`, { peer, messageType: type.name, cause }));
     return undefined;
   }
+}
+
+/** What a session shows of its link: no way to send on it, close it, or reach its channels. */
+export function linkInfo(session: PeerSession | undefined): LinkInfo | undefined {
+  if (!session || session.closed) return undefined;
+  const link = session.link;
+  return {
+    remoteId: link.remoteId,
+    maxMessageSize: link.maxMessageSize,
+    lanes: new Map([...link.channels].map(([lane, channel]) => [lane, channel.params])),
+    stats: session.stats,
+  };
+}
+
+/** The host's Welcome: who you are, who is here, the room's retained state, and where redelivery resumes. */
+export function welcomeMessage(
+  room: string,
+  self: Participant,
+  participants: readonly Participant[],
+  retained: Iterable<Frame>,
+  rejoined: boolean,
+  epoch: string,
+  lastAccepted: number,
+): MessageInit<Welcome> {
+  return {
+    protocol: protocolVersion,
+    room,
+    self: toMessage(self),
+    participants: participants.map(toMessage),
+    state: [...retained].map(toEnvelope),
+    hostTime: Date.now(),
+    rejoined,
+    epoch,
+    lastAccepted,
+  };
 }

@@ -4,6 +4,7 @@ import type { BeckonError } from '../errors.ts';
 import { hostRoom, joinRoom } from '../room/index.ts';
 import type { HostOptions, HostRoom, MemberOptions, MemberRoom, MessageMeta } from '../room/index.ts';
 import type { Transport } from '../transport.ts';
+import { createHostCredentials } from '../trust.ts';
 import { Announcement, Chat, Cursor, File, hostTypes, RaiseHand, Tiny, Unknown } from './test-schema.ts';
 import { nextEvent, waitFor } from './wait.ts';
 
@@ -116,6 +117,55 @@ export function describeRoomSuite(name: string, makeNetwork: () => Promise<Netwo
         expect((await announced).text).toBe('quiz in 5');
         expect(beaSawHand).toBe(false);
       } finally {
+        await room.cleanup();
+      }
+    });
+
+    it('shows each link (transport id, lanes, counters) without handing out the link itself', async () => {
+      const room = await roomFixture(makeNetwork);
+      try {
+        const ada = await room.join('Ada');
+        const toHost = ada.link()!;
+        const toAda = room.host.link(ada.selfId)!;
+        // The host learns the member's transport id from the transport, not from anything the member claims.
+        expect(toAda.remoteId).toBe(ada.transport.localId);
+        expect(toHost.remoteId).toBe(room.host.transport.localId);
+        expect([...toHost.lanes.keys()].sort()).toEqual(['partial', 'reliable', 'unreliable']);
+        expect(toHost.lanes.get('unreliable')).toMatchObject({ ordered: false, maxRetransmits: 0 });
+        expect(toAda.lanes.get('reliable')).toMatchObject({ ordered: true, maxRetransmits: null });
+        await ada.send(Chat, { text: 'counted' }).settled;
+        expect(toHost.stats.framesSent).toBeGreaterThan(0);
+        expect(toAda.stats.bytesReceived).toBeGreaterThan(0);
+        expect('send' in toHost || 'close' in toHost || 'channels' in toHost).toBe(false);
+        expect(room.host.link('nobody')).toBeUndefined();
+        await ada.leave();
+        expect(ada.link()).toBeUndefined();
+      } finally {
+        await room.cleanup();
+      }
+    });
+
+    it('admits only invite holders, and members refuse a peer that cannot prove it is the host', async () => {
+      const credentials = await createHostCredentials('suite');
+      const room = await roomFixture(makeNetwork, { credentials });
+      const extra: Transport[] = [];
+      try {
+        const ada = await room.join('Ada', { invite: credentials.invite });
+        expect(ada.state).toBe('open');
+        await expect(room.join('Eve', { reconnect: false })).rejects.toMatchObject({ code: 'refused', message: expect.stringMatching(/invite-required/) });
+        // A keyless room elsewhere, posing as this one: a member holding the invite refuses it before sending its token.
+        const impostorTransport = await room.network.transport(`impostor-${Math.random().toString(36).slice(2, 8)}`);
+        const memberTransport = await room.network.transport(`bea-${Math.random().toString(36).slice(2, 8)}`);
+        extra.push(memberTransport, impostorTransport);
+        const impostor = hostRoom({ transport: impostorTransport, types: hostTypes });
+        await expect(
+          joinRoom({ transport: memberTransport, hostId: impostorTransport.localId, name: 'Bea', types: hostTypes, invite: credentials.invite, reconnect: false }),
+        ).rejects.toMatchObject({ code: 'refused', message: expect.stringMatching(/not the host of this room/) });
+        expect(impostor.participants.map((p) => p.name)).toEqual(['Host']);
+        await impostor.close();
+        expect(room.host.participants.map((p) => p.name).sort()).toEqual(['Ada', 'Teacher']);
+      } finally {
+        for (const transport of extra) await transport.close().catch(() => undefined);
         await room.cleanup();
       }
     });

@@ -215,7 +215,8 @@ export class BeckonPoll extends LitElement {
     const open = poll.status === PollStatus.OPEN;
     const published = poll.status === PollStatus.PUBLISHED;
     const free = kindName(poll.kind) === 'free-text';
-    const showResults = teacher || published || !this.hideLiveResults;
+    // An open anonymous poll carries no running tally to members (see memberPollState).
+    const showResults = teacher || published || (!this.hideLiveResults && !(poll.anonymous && poll.status === PollStatus.OPEN));
     const remaining = poll.closesAt > 0 && open ? Math.max(0, Math.ceil((poll.closesAt - this.now) / 1000)) : undefined;
     const classroom = this.#classroom.classroom!;
     return html`
