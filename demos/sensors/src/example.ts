@@ -31,7 +31,7 @@ export async function runExample(server: Server, hubId: string, count = 50) {
   }
   await new Promise((resolve) => setTimeout(resolve, 300));
 
-  const lanes = [...sensor.session!.link.channels.values()].map((channel) => channel.params);
+  const lanes = [...(sensor.link()?.lanes.values() ?? [])];
   await sensor.leave();
   await hub.close();
   return { hot, alerts, lanes };
