@@ -57,7 +57,7 @@ for (const demo of readdirSync(new URL('../demos', import.meta.url))) {
   }
 }
 step('starting beckon serve');
-const args = ['packages/cli/bin/beckon-dev.js', 'serve', '--host', process.env.BECKON_HOST ?? '127.0.0.1', '--port', process.env.BECKON_PORT ?? '9000', ...statics];
+const args = ['--conditions=source', 'packages/cli/bin/beckon-dev.js', 'serve', '--host', process.env.BECKON_HOST ?? '127.0.0.1', '--port', process.env.BECKON_PORT ?? '9000', ...statics];
 const server = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

@@ -21,6 +21,8 @@ echo "== consumer apps (build, pack, npm install outside the workspace)"
 pnpm exec tsx scripts/consumer/prepare.ts ${CI:+--force} || echo "consumer apps could not be prepared: the consumer tests will fail" >&2
 
 echo "== vitest (inside a loopback-only network namespace)"
+# Node processes the tests start (beckon serve, lab children) resolve workspace packages to their sources.
+export NODE_OPTIONS="--conditions=source${NODE_OPTIONS:+ $NODE_OPTIONS}"
 bash scripts/netns.sh pnpm exec vitest run --config scripts/vitest.config.ts "$@" \
   --reporter=default --reporter=json --outputFile.json=.vitest-results/results.json
 vitest_status=$?

@@ -1,6 +1,8 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources (the `source` export condition): no build step needed.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   // Relative asset URLs: `beckon serve` mounts the build at /arena/.
   base: './',
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 },

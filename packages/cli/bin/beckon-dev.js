@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Workspace only (not published): runs the TypeScript sources through tsx, so development needs no build step.
+// Start it with `node --conditions=source` so the workspace packages it imports resolve to their sources too.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -134,11 +134,12 @@ const here = (relative: string): string => fileURLToPath(new URL(relative, impor
 
 /** Builds `code` (an entry module) with vite, as the classroom bundle is built: ES module, minified, one file. */
 async function bundleSize(name: string, root: string, code: string): Promise<PartSize> {
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
   const entry = 'virtual:bench-entry';
   const output = await build({
     configFile: false,
     root,
+    resolve: { conditions: ['source', ...defaultClientConditions] },
     logLevel: 'silent',
     plugins: [
       {

@@ -55,7 +55,8 @@ export async function runTask<I, O>(
   isolate = false,
 ): Promise<O> {
   const ctx = reporter;
-  const nodeArgs = ['--import', 'tsx', childPath, modulePath, exportName, JSON.stringify(input)];
+  // The workspace packages' `source` condition: the child runs the TypeScript sources, as the parent does.
+  const nodeArgs = ['--conditions=source', '--import', 'tsx', childPath, modulePath, exportName, JSON.stringify(input)];
   const [command, args] = isolate
     ? ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'beckon-lab', process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];

@@ -11,7 +11,7 @@ const bin = path.join(repoRoot, 'packages/cli/bin/beckon-dev.js');
 let dir: string;
 
 function beckon(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, ['--conditions=source', bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -25,7 +25,7 @@ interface Cli {
 
 /** Runs the real `beckon serve` and waits for its listening line. */
 async function runServe(args: readonly string[]): Promise<Cli> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args]);
+  const child = spawn(process.execPath, ['--conditions=source', bin, 'serve', ...args]);
   children.push(child);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -51,7 +51,7 @@ async function runServe(args: readonly string[]): Promise<Cli> {
 
 /** Runs the CLI to completion, for argument errors. */
 async function runToExit(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [bin, 'serve', ...args]);
+  const child = spawn(process.execPath, ['--conditions=source', bin, 'serve', ...args]);
   children.push(child);
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

@@ -29,7 +29,10 @@ export interface RunningServer {
 }
 
 // Compiled (dist/serve/server.js) runs the published bin; the sources (src/serve/server.ts) run the workspace's tsx bin.
-const binPath = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../../bin/beckon-dev.js' : '../../bin/beckon.js', import.meta.url));
+const fromSources = import.meta.url.endsWith('.ts');
+const binPath = fileURLToPath(new URL(fromSources ? '../../bin/beckon-dev.js' : '../../bin/beckon.js', import.meta.url));
+/** From the sources, workspace packages must resolve to their sources too (the `source` export condition). */
+const nodeArgs = fromSources ? ['--conditions=source'] : [];
 const listeningLine = /^beckon serve listening on (http:\/\/(.+):(\d+)) \(signalling path (\S+)\)$/m;
 
 /**
@@ -42,7 +45,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   for (const dir of options.statics ?? []) args.push('--static', dir);
   if (options.expireTimeoutMs !== undefined) args.push('--expire-timeout', String(options.expireTimeoutMs));
 
-  const child = spawn(process.execPath, [binPath, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, binPath, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, [exitWithStdinEnv]: '1' },
   });

@@ -21,9 +21,9 @@ interface PageApi {
 
 /** Bundles packages/bench/browser with vite into a temporary directory. */
 async function buildPage(): Promise<string> {
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-page-'));
-  await build({ root: pageRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
+  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: ['source', ...defaultClientConditions] }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
   return outDir;
 }
 

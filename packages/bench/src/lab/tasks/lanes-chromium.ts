@@ -19,9 +19,9 @@ const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
  * descriptions and candidates are rewritten through functions Playwright exposes to the page.
  */
 export async function lanesUnderLossChromium(input: LanesInput, reporter: LabReporter): Promise<{ rows: LaneRow[]; chromium: string }> {
-  const { build } = await import('vite');
+  const { build, defaultClientConditions } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-lanes-'));
-  await build({ root: pageRoot, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
+  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: ['source', ...defaultClientConditions] }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
   const server = await startServer({ port: 0, statics: [outDir] });
   const { chromium } = await import('playwright');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
