@@ -8,8 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** In dependency order; `tsc -b` sorts them anyway, the order is for the log. */
-export const publishedPackages = ['core', 'peerjs', 'cli', 'game', 'media', 'classroom'];
+/** Every package that is not private is published (scripts/release.test.ts holds the list); `tsc -b` orders them. */
+const publishedPackages = readdirSync(path.join(root, 'packages')).filter((name) => {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'packages', name, 'package.json'), 'utf8')).private !== true;
+  } catch {
+    return false;
+  }
+});
 
 function run(command, args, cwd = root) {
   const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
