@@ -1,7 +1,7 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import { Challenge, Hello, Join, Role as RoleValue } from '../gen/control.ts';
-import type { PeerSession, ReceivePolicy } from '../session.ts';
+import type { PeerSession, ReceivePolicy } from '../session/index.ts';
 import { preJoinPolicy } from './policy.ts';
 import { randomId } from '../ids.ts';
 import { cleanMetadata, cleanText, isValidId } from '../text.ts';

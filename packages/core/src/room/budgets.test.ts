@@ -4,12 +4,13 @@ import type { BeckonError } from '../errors.ts';
 import { Chunk, Heartbeat } from '../gen/control.ts';
 import { defaultLanes } from '../lanes.ts';
 import { LoopbackNetwork } from '../loopback.ts';
-import { PeerSession } from '../session.ts';
+import { PeerSession } from '../session/index.ts';
 import { File, hostTypes } from '../test-utils/test-schema.ts';
 import { waitFor } from '../test-utils/wait.ts';
 import type { Link } from '../transport.ts';
 import { hostRoom } from './host.ts';
 import { joinRoom } from './member.ts';
+import { hostSession, memberSession } from '../testing.ts';
 
 const mib = 1024 * 1024;
 
@@ -71,8 +72,8 @@ describe('budgets for everything a peer can send', () => {
       const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-beat', name: 'Eve' });
       let echoes = 0;
       eve.on('rtt', () => echoes++);
-      const session = host.sessionOf(eve.selfId)!;
-      const unreliable = eve.session!.link.channels.get('unreliable')!;
+      const session = hostSession(host, eve.selfId)!;
+      const unreliable = memberSession(eve)!.link.channels.get('unreliable')!;
       for (let i = 0; i < 3000; i++) unreliable.send(encodeFrame({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: performance.timeOrigin + performance.now(), echo: 0 }) }));
       await waitFor(() => session.stats.overBudget >= 1900, 3000, 'the flood to be dropped');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -92,14 +93,14 @@ describe('budgets for everything a peer can send', () => {
       const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-chunks', name: 'Eve' });
       const errors: BeckonError[] = [];
       host.on('error', (e) => errors.push(e));
-      const reliable = eve.session!.link.channels.get('reliable')!;
+      const reliable = memberSession(eve)!.link.channels.get('reliable')!;
       const empty = new Uint8Array(0);
       for (let i = 0; i < 5000; i++) reliable.send(chunk(1 + (i % 16), i, 0xffffffff, 0xffffffff, empty));
       // File allows 4 MiB: a 32 MiB transfer is refused at its first chunk.
       reliable.send(chunk(99, 0, 2048, 32 * mib, new Uint8Array(16 * 1024)));
       await waitFor(() => errors.some((e) => e.code === 'oversized'), 3000, 'the oversized transfer to be refused');
       expect(errors.filter((e) => e.code === 'malformed-frame' || e.code === 'oversized').length).toBeGreaterThan(100);
-      expect(host.sessionOf(eve.selfId)!.stats.reassemblyBytes).toBe(0);
+      expect(hostSession(host, eve.selfId)!.stats.reassemblyBytes).toBe(0);
       await eve.leave();
     } finally {
       await host.close();

@@ -5,8 +5,9 @@ import { randomId } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import { PeerSession } from '../session.ts';
-import type { ReceivePolicy, SessionStats } from '../session.ts';
+import { PeerSession } from '../session/index.ts';
+import { registerSessions } from './sessions.ts';
+import type { ReceivePolicy, SessionStats } from '../session/index.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
@@ -51,6 +52,7 @@ export class HostRoom extends Room {
     this.#rateLimit = options.rateLimit === false ? undefined : { ...defaultRateLimit, ...options.rateLimit };
     for (const type of controlTypes) this.registry.add(type);
     this.#roster = new Roster(options.resumeBufferSize ?? 1000, options.identities);
+    registerSessions(this, (id) => (id === undefined ? undefined : this.#members.get(id)?.session));
   }
 
   /** Everyone who has joined, with the tokens that let them rejoin: persist it to survive a host restart. */
@@ -77,11 +79,6 @@ export class HostRoom extends Room {
   /** A connected member's link: its transport id, lanes and counters. */
   link(participantId: string): LinkInfo | undefined {
     return linkInfo(this.#members.get(participantId)?.session);
-  }
-
-  /** @internal A member's session, for tests that play a hostile peer. Apps use `link()` and `stats()`. */
-  sessionOf(participantId: string): PeerSession | undefined {
-    return this.#members.get(participantId)?.session;
   }
 
   stats(): ReadonlyMap<string, SessionStats> {

@@ -2,7 +2,7 @@ import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { ReceivePolicy } from '../session.ts';
+import type { ReceivePolicy } from '../session/index.ts';
 import { hex, now } from '../util.ts';
 import { controlIds } from './wire.ts';
 import type { RateLimit } from './types.ts';

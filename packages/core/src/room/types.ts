@@ -2,7 +2,7 @@ import type { BeckonError } from '../errors.ts';
 import type { Identity } from '../ids.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session.ts';
+import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session/index.ts';
 import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
