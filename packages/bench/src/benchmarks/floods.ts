@@ -40,6 +40,7 @@ function rowsOf(result: FloodsResult): PhaseRow[] {
 
 const attackNames: Record<string, string> = {
   'pre-auth': 'Strangers without the invite: garbage on unjoined links',
+  'pre-auth-fresh-ids': 'The same, from a new PeerServer id for every link',
   heartbeats: 'A joined member: heartbeats',
   acks: 'A joined member: acks',
   chunks: 'A joined member: chunk headers of 2^32-1 chunks',

@@ -10,8 +10,8 @@ import { cleanupLabWebRTC, installLabWebRTC } from '../node-webrtc.ts';
 import type { SignalServer } from '../pair.ts';
 
 /** What a hostile peer sends in one phase. */
-export type Attack = 'pre-auth' | 'heartbeats' | 'acks' | 'chunks' | 'actions';
-export const attacks: readonly Attack[] = ['pre-auth', 'heartbeats', 'acks', 'chunks', 'actions'];
+export type Attack = 'pre-auth' | 'pre-auth-fresh-ids' | 'heartbeats' | 'acks' | 'chunks' | 'actions';
+export const attacks: readonly Attack[] = ['pre-auth', 'pre-auth-fresh-ids', 'heartbeats', 'acks', 'chunks', 'actions'];
 
 export interface FloodsInput {
   readonly attacks: readonly Attack[];
@@ -121,7 +121,7 @@ async function joinedAttacker(input: PeerInput, invite: Invite, index: number): 
   return { room, link: memberSession(room)!.link };
 }
 
-function frameFor(attack: Exclude<Attack, 'pre-auth'>, seq: () => number): () => Uint8Array {
+function frameFor(attack: Exclude<Attack, 'pre-auth' | 'pre-auth-fresh-ids'>, seq: () => number): () => Uint8Array {
   switch (attack) {
     case 'heartbeats':
       return () => encodeFrame({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: Date.now(), echo: 0 }) });
@@ -153,27 +153,32 @@ export async function floodsAttacker(input: PeerInput & { readonly run: FloodsIn
     let closedAt: number | undefined;
     let start: number;
     let framesSent = 0;
-    if (attack === 'pre-auth') {
-      // Strangers without the invite: links that never join, sending garbage; each closed link is opened again.
-      const transport = await createPeerJsTransport({ ...input.signal });
+    if (attack === 'pre-auth' || attack === 'pre-auth-fresh-ids') {
+      // Strangers without the invite: links that never join, sending garbage; each closed link is opened again, from
+      // the same transport id, or (costlier for the attacker too) from a new PeerServer id every time.
+      const fresh = attack === 'pre-auth-fresh-ids';
+      const shared = fresh ? undefined : await createPeerJsTransport({ ...input.signal });
       start = monotonicMs();
       const garbage = (): Uint8Array => crypto.getRandomValues(new Uint8Array(48));
       const perLink = input.run.attackRate / input.run.strangerLinks;
       await Promise.all(
         Array.from({ length: input.run.strangerLinks }, async () => {
           while (monotonicMs() - start < input.run.phaseMs) {
-            const link = await transport.connect(input.hostId, { lanes: defaultLanes }).catch(() => undefined);
+            const transport = shared ?? (await createPeerJsTransport({ ...input.signal }));
+            const link = await transport.connect(input.hostId, { lanes: defaultLanes, timeoutMs: 2000 }).catch(() => undefined);
             if (link === undefined) {
+              if (fresh) await transport.close();
               await sleep(200);
               continue;
             }
             link.onClose(() => (closedAt ??= monotonicMs() - start));
             framesSent += await pump(link, 'reliable', garbage, perLink, input.run.phaseMs - (monotonicMs() - start));
             link.close();
+            if (fresh) await transport.close();
           }
         }),
       );
-      await transport.close();
+      await shared?.close();
     } else {
       const { room, link } = await joinedAttacker(input, invite, index);
       link.onClose(() => (closedAt ??= monotonicMs() - start));
