@@ -10,6 +10,8 @@ export type {
   MediaTile,
   PeerMediaState,
   ReceiveStats,
+  SendLayer,
+  SendStats,
   RemoteMedia,
   RoomMediaEvents,
   RoomMediaOptions,

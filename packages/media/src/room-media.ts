@@ -99,6 +99,23 @@ export interface ReceiveStats {
   readonly bytesReceived: number;
 }
 
+/** One encoded video stream this participant sends (a p2p call's, or one simulcast layer). */
+export interface SendLayer {
+  readonly rid: string;
+  readonly frameWidth: number;
+  readonly bytesSent: number;
+  /** getStats' qualityLimitationReason: 'cpu', 'bandwidth', 'none'. */
+  readonly limitation: string;
+}
+
+export interface SendStats {
+  /** Peer connections that upload media: one per receiver p2p, one through the SFU. */
+  readonly connections: number;
+  /** Bytes sent on them so far (audio and video, RTP payload and headers as getStats counts them). */
+  readonly bytesSent: number;
+  readonly layers: readonly SendLayer[];
+}
+
 export interface RoomMediaEvents {
   /** Anything a view shows changed: the roster, a remote stream, the local switches. */
   change: undefined;
@@ -255,6 +272,11 @@ export class RoomMedia {
     return this.#sfu.subscriber(participantId)?.substream;
   }
 
+  /** This participant's pass into the SFU room (from the host), undefined without one. */
+  get sfuPass(): SfuPass | undefined {
+    return this.#sfu.pass;
+  }
+
   /** A grid tells media how wide (device pixels) it shows a participant: through the SFU, the layer that fits. */
   setTileSize(participantId: string, width: number): void {
     this.#sfu.setTileWidth(participantId, width);
@@ -396,6 +418,26 @@ export class RoomMedia {
     for (const timer of this.#authority?.grace.values() ?? []) clearTimeout(timer);
     this.#sfu.close();
     this.#authority?.sfu?.close();
+  }
+
+  /**
+   * What this participant uploads: every outgoing p2p call plus the SFU publication, from getStats. Proof of
+   * the SFU's point (one upload whatever the room size) and what `pnpm bench media-scale` measures.
+   */
+  async sendStats(): Promise<SendStats> {
+    const connections = [...this.#outgoing.values()].map((outgoing) => outgoing.call.peerConnection).filter((pc): pc is RTCPeerConnection => !!pc);
+    const publisher = this.#sfu.publisher?.pc;
+    if (publisher) connections.push(publisher);
+    const result: { connections: number; bytesSent: number; layers: SendLayer[] } = { connections: connections.length, bytesSent: 0, layers: [] };
+    for (const pc of connections) {
+      const report = await pc.getStats();
+      report.forEach((entry: { type?: string; kind?: string; rid?: string; bytesSent?: number; frameWidth?: number; qualityLimitationReason?: string }) => {
+        if (entry.type !== 'outbound-rtp') return;
+        result.bytesSent += entry.bytesSent ?? 0;
+        if (entry.kind === 'video') result.layers.push({ rid: entry.rid ?? '', frameWidth: entry.frameWidth ?? 0, bytesSent: entry.bytesSent ?? 0, limitation: entry.qualityLimitationReason ?? '' });
+      });
+    }
+    return result;
   }
 
   /** Video statistics of the stream received from `participantId`: proof that frames are decoded, not only a track. */

@@ -29,6 +29,10 @@ export interface SfuWanted {
 }
 
 const retryMs = 1000;
+/** How long a subscription may sit below the layer it asked for before it is made again; and how often to look. */
+const climbMs = 3000;
+/** Fresh subscriptions per participant without reaching the layer, before giving up (its layer may just not be sent). */
+const maxClimbs = 3;
 /** A tile at least this wide (CSS px × devicePixelRatio) gets the full layer; smaller ones the half-size one. */
 export const fullLayerMinWidth = 400;
 
@@ -47,6 +51,8 @@ export class SfuLink {
   readonly #subscribing = new Map<string, number>();
   readonly #tileWidths = new Map<string, number>();
   #retry: ReturnType<typeof setTimeout> | undefined;
+  #climbTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #climbs = new Map<string, number>();
   #closed = false;
 
   constructor(options: SfuLinkOptions) {
@@ -80,12 +86,42 @@ export class SfuLink {
 
   /** The receiver's tile for `participantId` is this wide (device pixels): pick the layer that fits. */
   setTileWidth(participantId: string, width: number): void {
+    if (this.#layerFor(participantId) !== (width >= fullLayerMinWidth ? 1 : 0)) this.#climbs.delete(participantId);
     this.#tileWidths.set(participantId, width);
-    void this.#subscribers.get(participantId)?.setSubstream(this.#layerFor(participantId));
+    const subscriber = this.#subscribers.get(participantId);
+    if (!subscriber) return;
+    const layer = this.#layerFor(participantId);
+    if (layer > subscriber.substream && subscriber.substream >= 0 && this.#pass && this.#session && !this.#session.closed) {
+      // Janus 1.1 climbs to a higher layer only on a keyframe of it, which a configure does not ask the publisher
+      // for (measured: a receiver sent back down stays there). A fresh subscription starts at the top: make it,
+      // then swap it in, so the tile keeps playing meanwhile.
+      if (this.#subscribing.get(participantId) !== subscriber.feed) this.#subscribe(this.#session, this.#pass, participantId, subscriber.feed);
+      return;
+    }
+    void subscriber.setSubstream(layer);
+  }
+
+  /**
+   * The same holds when the top layer started late (the publisher's encoder holds it back until its bandwidth
+   * estimate allows): a subscription left below the layer it asked for is made again, a few times at most.
+   */
+  #checkClimbs(): void {
+    const session = this.#session;
+    const pass = this.#pass;
+    if (!session || session.closed || !pass) return;
+    for (const [id, subscriber] of this.#subscribers) {
+      const wanted = this.#layerFor(id);
+      if (subscriber.current >= wanted || Date.now() - subscriber.startedAt < climbMs || this.#subscribing.has(id)) continue;
+      const climbs = this.#climbs.get(id) ?? 0;
+      if (climbs >= maxClimbs) continue;
+      this.#climbs.set(id, climbs + 1);
+      this.#subscribe(session, pass, id, subscriber.feed);
+    }
   }
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#climbTimer);
     this.#reset();
   }
 
@@ -217,7 +253,10 @@ export class SfuLink {
           started.close();
           return;
         }
+        this.#climbTimer ??= setInterval(() => this.#checkClimbs(), climbMs);
+        const replaced = this.#subscribers.get(id);
         this.#subscribers.set(id, started);
+        replaced?.close();
         void started.setSubstream(this.#layerFor(id));
         if (started.stream.getTracks().length > 0) this.#options.onRemote(id, started);
       },

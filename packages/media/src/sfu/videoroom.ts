@@ -109,8 +109,11 @@ export class SfuSubscriber {
   #handle = 0;
   #videoMid: string | undefined;
   #substream = -1;
+  #current = -1;
   #ended = false;
   readonly #onEnded: (reason: string) => void;
+  /** When it started: a climb to the asked-for layer is judged from then. */
+  readonly startedAt = Date.now();
 
   private constructor(session: JanusSession, options: SubscribeOptions) {
     this.#session = session;
@@ -158,6 +161,11 @@ export class SfuSubscriber {
     await this.#session.message(this.#handle, { request: 'start' }, { type: 'answer', sdp: answer.sdp ?? '' });
   }
 
+  /** The layer Janus says it forwards now (its `substream` events), -1 before the first. */
+  get current(): number {
+    return this.#current;
+  }
+
   /** Asks Janus for another simulcast layer (0 = smallest). */
   async setSubstream(substream: number): Promise<void> {
     if (substream === this.#substream || this.#ended || this.#videoMid === undefined) return;
@@ -169,6 +177,7 @@ export class SfuSubscriber {
 
   #onMessage(message: JanusMessage): void {
     const data = message.plugindata?.data;
+    if (typeof data?.['substream'] === 'number') this.#current = data['substream'];
     if (message.janus === 'hangup' || message.janus === 'detached') this.#end(message.janus);
     // The publisher left or was kicked: Janus says so on the subscription.
     else if (data?.['left'] === 'ok' || data?.['unpublished'] === 'ok' || data?.['leaving'] !== undefined) this.#end('publisher gone');

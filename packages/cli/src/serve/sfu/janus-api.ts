@@ -95,6 +95,8 @@ export async function createSfuRoom(apiUrl: string, publicUrl: string, adminKey:
         // Only token holders may publish; watching needs the pin.
         allowed: [grant.token],
         publishers,
+        // What Janus advertises to each publisher (REMB): room for both simulcast layers (800 + 160 kbit/s) and audio.
+        bitrate: 1_200_000,
         // VP8 simulcast is what Chromium sends with rids; keep the codec list to what every browser decodes.
         videocodec: 'vp8',
         audiocodec: 'opus',
