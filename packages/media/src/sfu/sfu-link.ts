@@ -29,6 +29,8 @@ export interface SfuWanted {
 }
 
 const retryMs = 1000;
+/** A feed not published yet is usually seconds from it (the publisher is connecting): look again soon. */
+const feedRetryMs = 150;
 /** How long a subscription may sit below the layer it asked for before it is made again; and how often to look. */
 const climbMs = 3000;
 /** Fresh subscriptions per participant without reaching the layer, before giving up (its layer may just not be sent). */
@@ -171,10 +173,10 @@ export class SfuLink {
     return this.#session;
   }
 
-  #later(): void {
+  #later(delay = retryMs): void {
     if (this.#closed) return;
     clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.#sync(), retryMs);
+    this.#retry = setTimeout(() => this.#sync(), delay);
   }
 
   #sync(): void {
@@ -263,7 +265,7 @@ export class SfuLink {
       () => {
         if (this.#subscribing.get(id) === feed) this.#subscribing.delete(id);
         // Mostly 428, not published yet (the publisher is still connecting); try again soon.
-        this.#later();
+        this.#later(feedRetryMs);
       },
     );
   }
