@@ -148,19 +148,14 @@ export const mediaScale: Benchmark = {
                   window.__sfuLab!.media.answerInvite(true);
                   return performance.timeOrigin + performance.now();
                 });
-                const seen = await watcher.evaluate(
-                  (id) =>
-                    new Promise<number>((resolve) => {
-                      const poll = (): void => {
-                        void window.__sfuLab!.media.receiveStats(id).then((s) => {
-                          if ((s?.framesDecoded ?? 0) > 0) resolve(performance.timeOrigin + performance.now());
-                          else setTimeout(poll, 4);
-                        });
-                      };
-                      poll();
-                    }),
-                  starId,
-                );
+                // A string, not a function: tsx's name helpers do not exist in the page.
+                const seen = (await watcher.evaluate(`new Promise((resolve) => {
+                  const poll = () => window.__sfuLab.media.receiveStats(${JSON.stringify(starId)}).then((s) => {
+                    if ((s?.framesDecoded ?? 0) > 0) resolve(performance.timeOrigin + performance.now());
+                    else setTimeout(poll, 4);
+                  });
+                  poll();
+                })`)) as number;
                 stage[topology].push(seen - started);
                 await teacher.evaluate((id) => window.__sfuLab!.media.endStage(id), starId);
                 await watcher.waitForFunction((id) => !window.__sfuLab!.media.remotes.has(id), starId, { timeout: 10_000, polling: 20 });
