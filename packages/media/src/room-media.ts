@@ -17,7 +17,7 @@ import {
   StageInvite,
 } from './gen/media.ts';
 import type { MediaPeer } from './gen/media.ts';
-import { SfuAuthority } from './sfu/sfu-authority.ts';
+import { SfuHost } from './sfu/sfu-host.ts';
 import { SfuLink } from './sfu/sfu-link.ts';
 import type { SfuPass } from './sfu/sfu-link.ts';
 import type { SfuSubscriber } from './sfu/videoroom.ts';
@@ -185,11 +185,7 @@ interface Authority {
   /** Stage members who dropped out, removed from the stage unless they rejoin in time. */
   readonly grace: Map<string, ReturnType<typeof setTimeout>>;
   topology: MediaTopology;
-  sfu: SfuAuthority | undefined;
-  /** The room request in flight, or 'failed' (then p2p it stays). */
-  sfuPending: Promise<void> | 'failed' | undefined;
-  /** The pass last sent to each member, so a pass goes out only when it changes (or the member rejoined). */
-  readonly passes: Map<string, string>;
+  readonly sfu: SfuHost;
 }
 
 /**
@@ -232,7 +228,7 @@ export class RoomMedia {
     const room = options.room;
     for (const type of messageTypes) room.registry.add(type);
     if (room.isHost) {
-      this.#authority = { mode: options.mode ?? 'stage', peers: new Map(), stage: [], invited: new Set(), requests: new Set(), version: 0, grace: new Map(), topology: 'p2p', sfu: undefined, sfuPending: undefined, passes: new Map() };
+      this.#authority = { mode: options.mode ?? 'stage', peers: new Map(), stage: [], invited: new Set(), requests: new Set(), version: 0, grace: new Map(), topology: 'p2p', sfu: this.#sfuHost(options) };
       this.#listenAsHost(room);
     } else {
       this.#listenAsMember(room);
@@ -417,7 +413,7 @@ export class RoomMedia {
     this.#pending.clear();
     for (const timer of this.#authority?.grace.values() ?? []) clearTimeout(timer);
     this.#sfu.close();
-    this.#authority?.sfu?.close();
+    this.#authority?.sfu.close();
   }
 
   /**
@@ -519,6 +515,24 @@ export class RoomMedia {
 
   // ---- Host: the roster ----
 
+  #sfuHost(options: RoomMediaOptions): SfuHost {
+    return new SfuHost({
+      choice: options.topology ?? 'p2p',
+      threshold: options.autoSfuAt ?? defaultAutoSfuAt,
+      rooms: options.sfuRooms,
+      onRoom: () => this.#publish(),
+      onError: (error) => this.events.emit('sfuError', error),
+      sendPass: (id, pass) => {
+        try {
+          (this.room as HostRoom).send(SfuGrant, pass, { to: id });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+  }
+
   #requireHost(what: string): Authority {
     if (!this.#authority) throw new BeckonError('policy-violation', `Only the host may ${what}`);
     return this.#authority;
@@ -535,7 +549,7 @@ export class RoomMedia {
         // A reload comes back with a new transport id: calls go to the new one.
         authority.peers.set(participant.id, this.#peerEntry(participant.id, this.#verifiedPeer(room, participant.id), authority.peers.get(participant.id)));
         // A rejoin (a reload) lost its pass: it goes out again.
-        authority.passes.delete(participant.id);
+        authority.sfu.forget(participant.id);
         clearTimeout(authority.grace.get(participant.id));
         authority.grace.delete(participant.id);
         this.#publish();
@@ -628,62 +642,16 @@ export class RoomMedia {
     this.#applyRoster(MediaRoster.decode(MediaRoster.encode(roster)));
   }
 
-  /** Host: p2p or SFU now, and (SFU) who holds a publisher token, each member's pass and feed. */
+  /** Host: p2p or SFU now, and (SFU) each participant's feed id and the host's own pass. */
   #decideTopology(authority: Authority): void {
-    const choice = this.#options.topology ?? 'p2p';
-    const threshold = this.#options.autoSfuAt ?? defaultAutoSfuAt;
-    const size = authority.peers.size;
-    const wantSfu = choice === 'sfu' || (choice === 'auto' && (size >= threshold || (authority.topology === 'sfu' && size >= threshold - 2)));
-    if (wantSfu && !authority.sfu && authority.sfuPending === undefined) this.#requestSfuRoom(authority);
-    const sfu = wantSfu ? authority.sfu : undefined;
-    authority.topology = sfu ? 'sfu' : 'p2p';
     const publishers = new Set(authority.mode === 'mesh' ? authority.peers.keys() : authority.stage.filter((id) => authority.peers.has(id)));
-    publishers.delete(this.selfId);
-    if (sfu) sfu.setPublishers(publishers);
+    const decision = authority.sfu.decide(this.selfId, [...authority.peers.keys()], publishers);
+    authority.topology = decision.topology;
     for (const [id, peer] of authority.peers) {
-      const feed = !sfu ? 0 : id === this.selfId ? sfu.hostFeed : sfu.feedOf(id);
+      const feed = decision.feedOf(id);
       if (peer.sfuFeed !== feed) authority.peers.set(id, { ...peer, sfuFeed: feed });
     }
-    if (!sfu) return;
-    this.#sfu.setPass(sfu.hostPass);
-    for (const id of authority.peers.keys()) if (id !== this.selfId) this.#sendPass(authority, sfu, id);
-  }
-
-  #requestSfuRoom(authority: Authority): void {
-    const rooms = this.#options.sfuRooms;
-    if (rooms === undefined) {
-      authority.sfuPending = 'failed';
-      this.events.emit('sfuError', new BeckonError('refused', 'topology "sfu" needs sfuRooms (beckon serve --sfu: <server>/sfu/rooms)'));
-      return;
-    }
-    authority.sfuPending = SfuAuthority.create(rooms).then(
-      (sfu) => {
-        if (this.#closed) return sfu.close();
-        authority.sfu = sfu;
-        this.#publish();
-      },
-      (error: unknown) => {
-        authority.sfuPending = 'failed';
-        this.events.emit('sfuError', error instanceof BeckonError ? error : new BeckonError('refused', String(error)));
-      },
-    );
-  }
-
-  /** Sends a member its pass once Janus knows its token, if it changed since the last one it got. */
-  #sendPass(authority: Authority, sfu: SfuAuthority, id: string): void {
-    const { pass, ready } = sfu.passFor(id);
-    const key = JSON.stringify(pass);
-    if (authority.passes.get(id) === key) return;
-    authority.passes.set(id, key);
-    void ready.then(() => {
-      // Still the current pass (not replaced or revoked meanwhile) and the member still here.
-      if (authority.passes.get(id) !== key || !authority.peers.has(id) || this.#closed) return;
-      try {
-        (this.room as HostRoom).send(SfuGrant, pass, { to: id });
-      } catch {
-        authority.passes.delete(id);
-      }
-    }, () => authority.passes.delete(id));
+    if (decision.hostPass) this.#sfu.setPass(decision.hostPass);
   }
 
   #onSfuRemote(id: string, subscriber: SfuSubscriber | undefined): void {
