@@ -76,7 +76,7 @@ export const mediaScale: Benchmark = {
     'A teacher page and N receiver pages (Chromium, fake 640×480 camera, every receiver decodes) in a room served by ' +
     '`beckon serve --sfu` (a supervised Janus 1.1 VideoRoom), once with `topology: \'p2p\'` (the teacher calls every receiver) ' +
     'and once with `\'sfu\'` (the teacher uploads one simulcast stream, 640×480 + 320×240, to Janus). The teacher runs in its own ' +
-    'Chromium, the receivers in another. **Upload**: the teacher\'s bytes sent (getStats `outbound-rtp`, audio + video, every ' +
+    'Chromium, the receivers in another (all but two of them without a camera of their own: they only watch and decode). **Upload**: the teacher\'s bytes sent (getStats `outbound-rtp`, audio + video, every ' +
     'connection) over a window after a warm-up, as kbit/s. **CPU**: CPU time of the teacher\'s whole Chromium process tree ' +
     '(encoders included) over the same window, as a share of one core; Janus\'s own CPU beside it. **Stage accept → first ' +
     'frame**: with 4 receivers, a receiver accepts a stage invite; timed until another receiver decodes its first frame. ' +
@@ -107,7 +107,9 @@ export const mediaScale: Benchmark = {
             contexts.push(context);
             const page = await context.newPage();
             await page.goto(`${lab.server.url}/lab/?${query}`);
-            await page.locator('#state[data-ready]').waitFor({ timeout: 60_000 });
+            await page.waitForFunction(() => document.getElementById('state')!.dataset['ready'] === '1' || document.getElementById('state')!.dataset['failed'] === '1', undefined, { timeout: 90_000, polling: 100 });
+            const state = await page.locator('#state').textContent();
+            if (state?.startsWith('failed')) throw new Error(`${query}: ${state}`);
             return page;
           };
           try {
@@ -115,7 +117,8 @@ export const mediaScale: Benchmark = {
             const hostPeer = await teacher.evaluate(() => window.__sfuLab!.transport.localId);
             const teacherId = await teacher.evaluate(() => window.__sfuLab!.room.selfId);
             const pages: Page[] = [];
-            for (let i = 0; i < receivers; i++) pages.push(await open(receiverBrowser, `name=R${i}&room=${hostPeer}`));
+            // R0 and R1 have cameras (R0 goes on stage); the rest only watch and decode.
+            for (let i = 0; i < receivers; i++) pages.push(await open(receiverBrowser, `name=R${i}&room=${hostPeer}${i > 1 ? '&camera=0' : ''}`));
             for (const page of pages) {
               await page.waitForFunction((id) => window.__sfuLab!.media.receiveStats(id).then((s) => (s?.framesDecoded ?? 0) > 5), teacherId, { timeout: 60_000, polling: 200 });
             }

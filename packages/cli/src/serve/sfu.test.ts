@@ -102,6 +102,19 @@ describe('beckon serve --sfu without Janus, and its flags', () => {
     expect(parseServeArgs(['--sfu-rtp-ports', '10-20'])).toMatchObject({ ok: false });
   });
 
+  it('signs TURN credentials as coturn checks them, for the host the page used', async () => {
+    const { createHmac } = await import('node:crypto');
+    const { turnCredentials, turnUrlsFor } = await import('./sfu/turn.ts');
+    const now = Date.UTC(2026, 0, 1);
+    const server = turnCredentials('s3cret', ['turn:a:3478'], 600, 'beckon', now);
+    expect(server.username).toBe(`${now / 1000 + 600}:beckon`);
+    expect(server.credential).toBe(createHmac('sha1', 's3cret').update(server.username).digest('base64'));
+    expect(turnUrlsFor(['turn:{host}:3478?transport=udp'], '10.0.0.1:9000')).toEqual(['turn:10.0.0.1:3478?transport=udp']);
+    expect(turnUrlsFor(['turn:{host}:3478'], '[::1]:9000')).toEqual(['turn:[::1]:3478']);
+    // A hostile Host header does not end up in the URL.
+    expect(turnUrlsFor(['turn:{host}:3478'], 'evil/<x>')).toEqual(['turn:127.0.0.1:3478']);
+  });
+
   it('writes a configuration with the admin API off, websockets on the given address, and nothing else loaded', async () => {
     const { janusConfigFiles } = await import('./sfu/janus-config.ts');
     const files = janusConfigFiles({ wsHost: '127.0.0.1', wsPort: 8188, iceInterfaces: ['vb0'], rtpPorts: [20000, 20999], adminKey: 'k', libDir: '/usr/lib/x86_64-linux-gnu/janus', configDir: '/tmp/x', debugLevel: 3 });
