@@ -114,7 +114,12 @@ export interface SendStats {
   /** Bytes sent on them so far (audio and video, RTP payload and headers as getStats counts them). */
   readonly bytesSent: number;
   readonly layers: readonly SendLayer[];
+  /** Per connection (ids stable for a connection's life): a call re-made between two samples starts from 0 again. */
+  readonly perConnection: readonly { readonly id: number; readonly bytesSent: number }[];
 }
+
+const connectionIds = new WeakMap<RTCPeerConnection, number>();
+let lastConnectionId = 0;
 
 export interface RoomMediaEvents {
   /** Anything a view shows changed: the roster, a remote stream, the local switches. */
@@ -424,12 +429,17 @@ export class RoomMedia {
     const connections = [...this.#outgoing.values()].map((outgoing) => outgoing.call.peerConnection).filter((pc): pc is RTCPeerConnection => !!pc);
     const publisher = this.#sfu.publisher?.pc;
     if (publisher) connections.push(publisher);
-    const result: { connections: number; bytesSent: number; layers: SendLayer[] } = { connections: connections.length, bytesSent: 0, layers: [] };
+    const result: { connections: number; bytesSent: number; layers: SendLayer[]; perConnection: { id: number; bytesSent: number }[] } = { connections: connections.length, bytesSent: 0, layers: [], perConnection: [] };
     for (const pc of connections) {
       const report = await pc.getStats();
+      let id = connectionIds.get(pc);
+      if (id === undefined) connectionIds.set(pc, (id = ++lastConnectionId));
+      const own = { id, bytesSent: 0 };
+      result.perConnection.push(own);
       report.forEach((entry: { type?: string; kind?: string; rid?: string; bytesSent?: number; frameWidth?: number; qualityLimitationReason?: string }) => {
         if (entry.type !== 'outbound-rtp') return;
         result.bytesSent += entry.bytesSent ?? 0;
+        own.bytesSent += entry.bytesSent ?? 0;
         if (entry.kind === 'video') result.layers.push({ rid: entry.rid ?? '', frameWidth: entry.frameWidth ?? 0, bytesSent: entry.bytesSent ?? 0, limitation: entry.qualityLimitationReason ?? '' });
       });
     }
