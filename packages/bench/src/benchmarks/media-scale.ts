@@ -183,15 +183,14 @@ export const mediaScale: Benchmark = {
     const get = (topology: Topology, receivers: number): Sample => samples.find((s) => s.topology === topology && s.receivers === receivers)!;
     const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
     const upload: BarChart = {
-      id: 'media-scale-upload',
+      id: 'upload',
       title: 'Teacher upload by class size',
       unit: 'kbit/s',
       categories: sizes.map((n) => `${n} receivers`),
       series: (['p2p', 'sfu'] as const).map((topology) => ({ name: topology === 'p2p' ? 'p2p' : 'SFU (Janus)', values: sizes.map((n) => ({ value: get(topology, n).uploadKbps })) })),
-      format: 'rate',
     };
     const cpu: BarChart = {
-      id: 'media-scale-cpu',
+      id: 'cpu',
       title: 'Teacher CPU by class size (share of one core)',
       unit: '%',
       categories: sizes.map((n) => `${n} receivers`),
