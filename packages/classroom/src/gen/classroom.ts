@@ -91,6 +91,7 @@ const root = rootFromJson({
             counts: { rule: 'repeated', type: 'uint32', id: 2 },
             respondents: { type: 'uint32', id: 3 },
             texts: { rule: 'repeated', type: 'string', id: 4 },
+            withheld: { type: 'bool', id: 5 },
           },
         },
         PublishedPolls: {
@@ -282,6 +283,8 @@ export interface PollTally {
   respondents: number;
   /** Free-text answers the teacher has approved, sorted. */
   texts: string[];
+  /** The counts and answers are withheld from this participant (only `respondents` is news). */
+  withheld: boolean;
 }
 export const PollTally: MessageType<PollTally> = messageType<PollTally>(root, 'classroom.PollTally');
 
