@@ -633,7 +633,8 @@ export class Classroom {
 function describeVerdict(error: BeckonError): string {
   switch (error.code) {
     case 'rejected':
-      return error.message;
+      // The core prefixes the host's reason with who refused it; the student needs the reason only.
+      return error.message.replace(/^.*? refused the message: /, '');
     case 'timeout':
       return 'The teacher did not confirm your vote in time. Check your connection, then vote again.';
     case 'rate-limited':

@@ -229,4 +229,36 @@ export const styles = css`
     background: var(--_surface-muted);
     border: 1px solid var(--_border);
   }
+  .note {
+    color: var(--_muted);
+    font-size: 0.85rem;
+  }
+  .note[data-state='recorded'] {
+    color: color-mix(in srgb, var(--_success) 75%, black);
+    font-weight: 600;
+  }
+  .note[data-state='refused'] {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .moderation li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  .moderation li[data-approved] {
+    border-color: color-mix(in srgb, var(--_success) 45%, transparent);
+  }
+  .moderation button {
+    margin-left: auto;
+  }
+  .answer-text {
+    overflow-wrap: anywhere;
+  }
+  .correct-set legend {
+    font-weight: 600;
+    font-size: 0.85rem;
+    margin-bottom: 0.35rem;
+  }
 `;
