@@ -24,7 +24,9 @@ import { BeckonConnectionChangeEvent, BeckonErrorEvent, BeckonParticipantsChange
 import { theme } from '../shared/theme.ts';
 import { parseIceServers, resolveSignalling } from './signalling.ts';
 import type { SignallingConfig } from './signalling.ts';
+import { renderEntry } from './entry.ts';
 import { styles } from './room.styles.ts';
+import { keepStageAsHost, keepStageAsStudent } from './stage.ts';
 
 /** Makes the transport the room runs on; `id` is the PeerJS id to register (the teacher's), or undefined. */
 export type TransportFactory = (id?: string) => Promise<Transport>;
@@ -52,6 +54,7 @@ type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
  * @csspart status - The connection state pill.
  * @csspart invite - The invite link and its copy button (teacher).
  * @csspart join-form - The name form students fill in to join.
+ * @csspart entry - Opened without an invite: the choice between starting a class and joining with a link.
  * @csspart blocked - Teacher: the notice of members' messages the room refused (forged teacher actions, floods).
  * @cssproperty --beckon-accent - Accent colour of every Beckon element.
  * @cssproperty --beckon-surface - Background of cards.
@@ -109,6 +112,12 @@ export class BeckonRoom extends LitElement {
   @state() private joining = false;
   @state() private copied = false;
   @state() private blocked: { readonly last: BlockedMessage; readonly count: number } | undefined;
+  /** No invite and no class of ours to resume: the page asks whether to start a class or join one. */
+  @state() private choosing = false;
+  @state() private pastedLink = '';
+  /** Set once the person chose to start a class from the entry screen. */
+  #chosenHost = false;
+  readonly #onPageHide = (): void => this.#classroom?.flush();
   #classroom: Classroom | undefined;
   #media: RoomMedia | undefined;
   #room: HostRoom | MemberRoom | undefined;
@@ -155,6 +164,8 @@ export class BeckonRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The teacher's pending changes are saved before the page goes away (saves after members' changes are debounced).
+    addEventListener('pagehide', this.#onPageHide);
     if (this.#started) return;
     this.#started = true;
     // Let the page set properties (transportFactory, storage) before connecting.
@@ -163,6 +174,7 @@ export class BeckonRoom extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('pagehide', this.#onPageHide);
   }
 
   /** Leaves (students) or closes (teacher) the room. */
@@ -221,7 +233,36 @@ export class BeckonRoom extends LitElement {
 
   #role(): 'host' | 'join' {
     if (this.mode !== 'auto') return this.mode;
-    return this.#ticket() === undefined ? 'host' : 'join';
+    if (this.#ticket() !== undefined) return 'join';
+    return this.#chosenHost || !this.choosing ? 'host' : 'join';
+  }
+
+  /** Entry screen: this person is the teacher. */
+  startClass(): void {
+    this.#chosenHost = true;
+    this.choosing = false;
+    this.error = '';
+    void this.#host();
+  }
+
+  /** Entry screen: a student pasted the invite link their teacher sent. */
+  useInviteLink(link: string): void {
+    let value: string | null = null;
+    try {
+      value = new URLSearchParams(new URL(link.trim(), location.href).hash.replace(/^#/, '')).get('join');
+    } catch {
+      value = null;
+    }
+    const ticket = value === null ? undefined : readTicket(value);
+    if (!ticket || 'error' in ticket) {
+      this.#fail(ticket && 'error' in ticket ? ticket.error : 'That is not an invite link. Ask your teacher for the link to the class; it contains "#join=".');
+      return;
+    }
+    this.error = '';
+    // In the address bar too, so a reload rejoins.
+    history.replaceState(history.state, '', `#join=${value}`);
+    this.choosing = false;
+    this.requestUpdate();
   }
 
   /** Where to join: the `invite` property, `host-id`, or the `#join=` link; undefined when there is none. */
@@ -323,6 +364,11 @@ export class BeckonRoom extends LitElement {
   }
 
   async #start(): Promise<void> {
+    if (this.mode === 'auto' && this.#ticket() === undefined && !(await this.#hasClassToResume())) {
+      // Never silently make someone the teacher of an empty class: a student who lost the `#join=` part lands here too.
+      this.choosing = true;
+      return;
+    }
     if (this.#role() === 'join') {
       const ticket = this.#ticket();
       if (ticket === undefined) return this.#fail('This invite link is not valid.');
@@ -332,6 +378,23 @@ export class BeckonRoom extends LitElement {
       if (name) await this.join(name);
       return;
     }
+    await this.#host();
+  }
+
+  /** This browser hosted this class recently (a teacher's reload, a reopened tab): it resumes without asking. */
+  async #hasClassToResume(): Promise<boolean> {
+    const store = await this.#openTeacherStore();
+    const saved = store.getItem(this.#key('state'));
+    if (saved === null) return false;
+    try {
+      const savedAt = Number((JSON.parse(saved) as { savedAt?: unknown }).savedAt) || 0;
+      return savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000;
+    } catch {
+      return false;
+    }
+  }
+
+  async #host(): Promise<void> {
     this.connection = 'connecting';
     try {
       const store = await this.#openTeacherStore();
@@ -413,16 +476,11 @@ export class BeckonRoom extends LitElement {
     const media = createRoomMedia({ room, mode: 'stage', ...(peer ? { peer } : {}) });
     this.#media = media;
     for (const element of this.querySelectorAll('beckon-video-grid, beckon-media-controls')) (element as HTMLElement & { media?: RoomMedia }).media = media;
-    if (!room.isHost) return;
-    // Ant Media's flow: the teacher calls on a raised hand, that student is invited on stage (and accepts); when the
-    // teacher is done with them (or calls on someone else), their stage ends everywhere.
-    let onStage = '';
-    classroom.events.on('change', (kind) => {
-      if (kind !== 'hands' || classroom.hands.calledOn === onStage) return;
-      if (onStage) media.endStage(onStage);
-      onStage = classroom.hands.calledOn;
-      if (onStage) media.inviteToStage(onStage);
-    });
+    if (!room.isHost) {
+      keepStageAsStudent(room.selfId, classroom, media, this.#studentStore, this.#key(`on-stage:${room.selfId}`));
+      return;
+    }
+    keepStageAsHost(classroom, media);
   }
 
   #announce(room: HostRoom | MemberRoom): void {
@@ -470,9 +528,9 @@ export class BeckonRoom extends LitElement {
   override render() {
     const teacher = this.isTeacher;
     const ticket = teacher ? undefined : this.#ticket();
-    const needsName = !teacher && this.#room === undefined && ticket !== undefined && !('error' in ticket);
+    const needsName = !this.choosing && !teacher && this.#room === undefined && ticket !== undefined && !('error' in ticket);
     return html`
-      <div part="bar" class="bar" ?hidden=${this.hideBar}>
+      <div part="bar" class="bar" role="region" aria-label="Class connection" ?hidden=${this.hideBar}>
         <slot name="header"></slot>
         <span part="status" class="status" data-state=${this.connection} role="status">
           <span class="dot" aria-hidden="true"></span>${this.#statusText()}
@@ -489,6 +547,9 @@ export class BeckonRoom extends LitElement {
           : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.choosing
+        ? renderEntry(this.pastedLink, (link) => (this.pastedLink = link), () => this.startClass(), () => this.useInviteLink(this.pastedLink))
+        : nothing}
       ${needsName
         ? html`<form part="join-form" class="join card" @submit=${(e: SubmitEvent) => {
             e.preventDefault();
