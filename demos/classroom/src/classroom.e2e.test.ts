@@ -101,6 +101,8 @@ describe('classroom demo in Chromium', () => {
     };
     const teacher = await open('teacher');
     await teacher.goto(`${server.url}/classroom/`);
+    // Opened without an invite: the page asks; this is the teacher.
+    await teacher.getByRole('button', { name: 'Start a class' }).click({ timeout: 15_000 });
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     // The invite carries the teacher's id, the room secret and the teacher's public key, in the fragment.
     await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=class-[a-z0-9]+\.[\w-]{22}\.[\w-]{87}$/);
@@ -254,6 +256,8 @@ describe('classroom demo in Chromium', () => {
 
     const teacher = await open('teacher');
     await teacher.goto(`${server.url}/classroom/`);
+    // Opened without an invite: the page asks; this is the teacher.
+    await teacher.getByRole('button', { name: 'Start a class' }).click({ timeout: 15_000 });
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toContain('#join=');
     const link = await invite.inputValue();
@@ -355,6 +359,8 @@ describe('classroom demo in Chromium', () => {
     };
     const teacher = await open('teacher');
     await teacher.goto(`${server.url}/plain/`);
+    // Opened without an invite: the page asks; this is the teacher.
+    await teacher.getByRole('button', { name: 'Start a class' }).click({ timeout: 15_000 });
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/\/plain\/#join=class-[a-z0-9]+\.[\w-]+\.[\w-]+$/);
     const student = await open('student');

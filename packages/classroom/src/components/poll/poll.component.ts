@@ -52,6 +52,11 @@ export class BeckonPoll extends LitElement {
   @property() correct = '';
   /** Who sees the results before they are published: after-answer, after-publish or live (default: see PollSpec). */
   @property() results: ResultsPolicyName | '' = '';
+  /**
+   * Without a `question`: show nothing while the current poll is one of the page's prepared polls (the page shows it
+   * there already); a sidebar "current poll" card uses it on wide screens.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'hide-prepared' }) hidePrepared = false;
   /** Students see results only once the teacher publishes them (same as `results="after-publish"`). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-live-results' }) hideLiveResults = false;
 
@@ -159,8 +164,15 @@ export class BeckonPoll extends LitElement {
     const poll = this.poll;
     const teacher = classroom?.isTeacher === true;
     const statusText = poll ? this.#summary(poll) : '';
-    const label = poll ? poll.question : this.question || (teacher ? 'Ask a question' : 'Current poll');
-    return html`<section part="card" class="card" aria-label=${`${poll && (poll.closesAt > 0 || poll.correct.length > 0) ? 'Quiz' : 'Poll'}: ${label}`}>
+    if (this.#shownElsewhere(poll)) {
+      this.toggleAttribute('data-elsewhere', true);
+      return nothing;
+    }
+    this.toggleAttribute('data-elsewhere', false);
+    // Landmark names are unique on a page: a prepared card is named by its question, the generic one as current.
+    const kind = poll && (poll.closesAt > 0 || poll.correct.length > 0) ? 'Quiz' : 'Poll';
+    const label = this.question ? `${kind}: ${this.question}` : poll ? `Current ${kind.toLowerCase()}: ${poll.question}` : teacher ? 'Ask a question' : 'Current poll';
+    return html`<section part="card" class="card" aria-label=${label}>
       <h2 class="title">
         <span>${poll && poll.closesAt > 0 ? 'Quiz' : 'Poll'}</span>
         ${poll ? html`<span class="badge" data-status=${statusName(poll.status)}>${statusLabel(poll.status)}</span>` : nothing}
@@ -168,6 +180,15 @@ export class BeckonPoll extends LitElement {
       <p class="visually-hidden" role="status">${statusText}</p>
       ${poll ? this.#renderPoll(poll, teacher) : teacher ? this.#renderComposer() : this.#renderWaiting()}
     </section>`;
+  }
+
+  /** A generic card with `hide-prepared`, while the current poll has its own prepared card in the room. */
+  #shownElsewhere(poll: PollState | undefined): boolean {
+    if (!this.hidePrepared || this.question || !poll) return false;
+    // The teacher needs this card for the next question once the prepared one is closed.
+    if (this.#classroom.classroom?.isTeacher && poll.status !== PollStatus.OPEN) return false;
+    const room = this.closest('beckon-room');
+    return [...(room?.querySelectorAll('beckon-poll[question]') ?? [])].some((card) => (card as BeckonPoll).question.trim() === poll.question);
   }
 
   #renderWaiting() {

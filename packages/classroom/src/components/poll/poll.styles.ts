@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
 export const styles = css`
+  :host([data-elsewhere]) {
+    display: none;
+  }
   .badge {
     text-transform: none;
     letter-spacing: 0;
