@@ -551,11 +551,11 @@ export class BeckonRoom extends LitElement {
         ? renderEntry(this.pastedLink, (link) => (this.pastedLink = link), () => this.startClass(), () => this.useInviteLink(this.pastedLink))
         : nothing}
       ${needsName
-        ? html`<form part="join-form" class="join card" @submit=${(e: SubmitEvent) => {
+        ? html`<form part="join-form" class="join card" aria-labelledby="join-title" @submit=${(e: SubmitEvent) => {
             e.preventDefault();
             void this.join(this.pendingName);
           }}>
-            <h2>Join the class</h2>
+            <h2 id="join-title">Join the class</h2>
             <p class="muted">Your teacher and classmates will see this name.</p>
             <label for="name">Your name</label>
             <div class="row">
