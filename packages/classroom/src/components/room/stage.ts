@@ -11,19 +11,28 @@ export function keepStageAsHost(classroom: Classroom, media: RoomMedia): void {
   // (their page accepts by itself), so the stage survives the reload.
   let onStage = '';
   let invited = false;
+  let busy = false;
   const sync = (): void => {
-    const called = classroom.hands.calledOn;
-    if (called !== onStage) {
-      if (onStage) media.endStage(onStage);
-      onStage = called;
-      invited = false;
-    }
-    const roster = media.roster;
-    if (!onStage || !roster) return;
-    if (!roster.peers.has(onStage)) invited = false;
-    else if (!invited && !roster.stage.includes(onStage) && !roster.invited.includes(onStage)) {
-      invited = true;
-      media.inviteToStage(onStage);
+    // The media calls below announce their change at once: that change is ours, not news.
+    if (busy) return;
+    busy = true;
+    try {
+      const called = classroom.hands.calledOn;
+      if (called !== onStage) {
+        const previous = onStage;
+        onStage = called;
+        invited = false;
+        if (previous) media.endStage(previous);
+      }
+      const roster = media.roster;
+      if (!onStage || !roster) return;
+      if (!roster.peers.has(onStage)) invited = false;
+      else if (!invited && !roster.stage.includes(onStage) && !roster.invited.includes(onStage)) {
+        invited = true;
+        media.inviteToStage(onStage);
+      }
+    } finally {
+      busy = false;
     }
   };
   classroom.events.on('change', (kind) => kind === 'hands' && sync());
