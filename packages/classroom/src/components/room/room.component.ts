@@ -200,35 +200,49 @@ export class BeckonRoom extends LitElement {
     this.error = '';
     const { host, invite } = ticket;
     try {
-      const transport = await this.#transport();
-      const room = await joinRoom(
-        {
-          transport,
-          hostId: host,
-          name: clean,
-          identity: loadIdentity(this.#studentStore, host),
-          types: this.#types(),
-          ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
-          joinTimeoutMs: 15_000,
-          ...(invite ? { invite } : {}),
-        },
-        (r) => this.#use(r),
-      );
-      this.#studentStore.setItem(this.#key(`name:${host}`), clean);
-      this.#announce(room);
+      // A link that fails for a passing reason (a connection closed while the whole class joins at once) is tried
+      // again quietly; only what the student can act on reaches the form.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const transport = await this.#transport();
+          const room = await joinRoom(
+            {
+              transport,
+              hostId: host,
+              name: clean,
+              identity: loadIdentity(this.#studentStore, host),
+              types: this.#types(),
+              ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
+              joinTimeoutMs: 15_000,
+              ...(invite ? { invite } : {}),
+            },
+            (r) => this.#use(r),
+          );
+          this.#studentStore.setItem(this.#key(`name:${host}`), clean);
+          this.#announce(room);
+          return;
+        } catch (error) {
+          // The failed room gives its transport (and its signalling id) back.
+          this.#dropFailedRoom();
+          if (attempt >= joinAttempts || !isPassingFailure(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+        }
+      }
     } catch (error) {
-      // Back to the form, with the reason; the failed room gives its transport (and its signalling id) back.
-      const failed = this.#room;
-      this.#classroom?.dispose();
-      this.#classroom = undefined;
-      this.#media?.close();
-      this.#media = undefined;
-      this.#room = undefined;
-      if (failed && !failed.isHost) void failed.leave().catch(() => {});
       this.#fail(describeJoinError(error));
     } finally {
       this.joining = false;
     }
+  }
+
+  #dropFailedRoom(): void {
+    const failed = this.#room;
+    this.#classroom?.dispose();
+    this.#classroom = undefined;
+    this.#media?.close();
+    this.#media = undefined;
+    this.#room = undefined;
+    if (failed && !failed.isHost) void failed.leave().catch(() => {});
   }
 
   #role(): 'host' | 'join' {
@@ -570,6 +584,16 @@ export class BeckonRoom extends LitElement {
       <slot></slot>
     `;
   }
+}
+
+const joinAttempts = 3;
+
+/** A join failure worth one more quiet try: the link dropped or timed out, not a refusal. */
+function isPassingFailure(error: unknown): boolean {
+  // Not a refusal, nor a timeout (15 s each: the teacher's page is likely closed, and the student should hear so).
+  if (isBeckonError(error, 'not-connected')) return true;
+  if (isBeckonError(error, 'refused') || isBeckonError(error, 'removed') || isBeckonError(error, 'timeout')) return false;
+  return /closed/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function describe(error: unknown): string {
