@@ -534,9 +534,9 @@ export class Classroom {
       if (command === 'hand') this.#tell(who.id, command, outcome.reason);
       return;
     }
+    // An accepted ballot's verdict is its receipt (the member's request resolves with it); the host's record of a
+    // ballot goes to a member only when it rejoins.
     if (command === 'vote') {
-      const poll = currentPoll(this.#data!);
-      if (poll) this.#sync!.receipt(poll, who.id);
       if (!outcome.unchanged) this.#sync!.mark('tally');
     } else if (!outcome.unchanged) this.#sync!.mark('hands');
   }

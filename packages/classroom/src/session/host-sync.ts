@@ -1,6 +1,6 @@
 import type { HostRoom } from '@beckon/core';
 import { BallotReceipt, ChatHistory, HandQueue, PollState, PollTally, PublishedPolls } from '../gen/classroom.ts';
-import type { HandQueue as HandQueueValue, PollState as PollStateValue } from '../gen/classroom.ts';
+import type { HandQueue as HandQueueValue, PollState as PollStateValue, PollTally as PollTallyValue } from '../gen/classroom.ts';
 import { ballotReceipt, chatHistory, currentPoll, handQueue, maySee, memberPollView, memberTally, pollState, publishedPolls } from '../state/classroom-state.ts';
 import type { ClassroomData, PollRecord } from '../state/classroom-state.ts';
 import { Coalescer } from './coalesce.ts';
@@ -30,6 +30,9 @@ export class HostSync {
   readonly #options: HostSyncOptions;
   readonly #coalescer: Coalescer<SyncPart>;
   #saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Poll updates waiting to go to members, in order: a class of 120 is served over several short tasks. */
+  readonly #outbox: (() => void)[] = [];
+  #draining = false;
 
   constructor(options: HostSyncOptions) {
     this.#options = options;
@@ -73,6 +76,7 @@ export class HostSync {
   }
 
   dispose(): void {
+    this.#outbox.length = 0;
     this.#coalescer.dispose();
     clearTimeout(this.#saveTimer);
     this.#saveTimer = undefined;
@@ -108,7 +112,11 @@ export class HostSync {
     }
   }
 
-  /** Two versions at most (results visible or withheld), each encoded once and sent to the members it is for. */
+  /**
+   * Two versions at most (results visible or withheld), each encoded once and sent to the members it is for, in
+   * batches: the teacher's page never spends one long task on a whole class. A new whole poll supersedes the
+   * updates still waiting (a member ignores a tally for another poll anyway).
+   */
   #toMembers(poll: PollRecord, part: 'poll' | 'tally'): void {
     const { host } = this.#options;
     const self = this.#options.selfId();
@@ -118,13 +126,39 @@ export class HostSync {
       if (participant.id === self) continue;
       (maySee(poll, participant.id) ? visible : withheld).push(participant.id);
     }
+    if (part === 'poll') this.#outbox.length = 0;
     for (const [to, shown] of [
       [visible, true],
       [withheld, false],
     ] as const) {
       if (to.length === 0) continue;
-      if (part === 'poll') host.send(PollState, memberPollView(poll, shown), { to });
-      else host.send(PollTally, memberTally(poll, shown), { to });
+      const value = part === 'poll' ? memberPollView(poll, shown) : memberTally(poll, shown);
+      for (let i = 0; i < to.length; i += batchSize) {
+        const batch = to.slice(i, i + batchSize);
+        this.#outbox.push(() => (part === 'poll' ? host.send(PollState, value as PollStateValue, { to: batch }) : host.send(PollTally, value as PollTallyValue, { to: batch })));
+      }
+    }
+    this.#drain();
+  }
+
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    const started = performance.now();
+    try {
+      while (this.#outbox.length > 0) {
+        this.#outbox.shift()!();
+        // Yield after ~10 ms of sending: the rest goes in the next task.
+        if (performance.now() - started > 10 && this.#outbox.length > 0) {
+          setTimeout(() => this.#drain(), 0);
+          return;
+        }
+      }
+    } finally {
+      this.#draining = false;
     }
   }
 }
+
+/** Members per send call; one call encodes once and frames once per member. */
+const batchSize = 20;

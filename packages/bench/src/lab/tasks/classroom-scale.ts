@@ -96,6 +96,8 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
             } catch (error) {
               if (attempt === 0) firstTryFailures++;
               reporter.log(`student ${n + 1} join attempt ${attempt + 1} failed: ${error instanceof Error ? error.message : String(error)}`);
+              // As <beckon-room> does: a short, growing pause, then quietly again.
+              await sleep(400 * (attempt + 1) + Math.random() * 400);
             }
           }
           failures++;
