@@ -117,6 +117,11 @@ describe('the lesson page for students on phones, by keyboard and for screen rea
     const composer = teacher.locator('#tool-poll beckon-poll');
     await composer.getByRole('textbox', { name: 'Question', exact: true }).fill('Is ⅔ bigger than ⅗?');
     await composer.getByRole('combobox', { name: 'Answers', exact: true }).selectOption('yes-no');
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await composer.scrollIntoViewIfNeeded();
+      await teacher.screenshot({ path: path.join(screenshotDir, 'classroom-teacher-composer.png') });
+    }
     await composer.getByRole('button', { name: 'Start poll' }).click();
     await expect.poll(() => phone.locator('.tabs [data-tool="poll"]').textContent(), { timeout: 5000 }).toContain('new');
     await phone.getByRole('button', { name: /Poll/ }).tap();
