@@ -48,64 +48,15 @@ import { toXapi } from '../state/xapi.ts';
 import type { XapiOptions, XapiStatement } from '../state/xapi.ts';
 import { HostSync } from './host-sync.ts';
 import type { SyncPart } from './host-sync.ts';
-import { mergeChat, Reactions } from './reactions.ts';
+import { listenAsMember, sendBallot } from './member-side.ts';
+import type { BallotStatus, BlockedMessage, ClassroomEvents, ClassroomOptions, ClassroomRole } from './types.ts';
+import { Reactions } from './reactions.ts';
 import type { ShownReaction } from './reactions.ts';
 
 export { messageTypes as classroomTypes };
+export type { BallotStatus, BlockedMessage, ChangeKind, ClassroomEvents, ClassroomOptions, ClassroomRole } from './types.ts';
 export type { ShownReaction } from './reactions.ts';
 
-export type ClassroomRole = 'teacher' | 'student';
-
-export interface ClassroomEvents {
-  /** Something the components render changed. */
-  change: ChangeKind;
-  reaction: ShownReaction;
-  chat: ChatMessage;
-  /** A command this participant gave was refused (by the host's rules, or because the room is not connected). */
-  refused: { readonly command: string; readonly reason: string };
-  /** Teacher: the room refused a member's message (a forged teacher action, a flood, an oversized message). */
-  blocked: BlockedMessage;
-}
-
-/** A member's message the room refused, as the teacher sees it. */
-export interface BlockedMessage {
-  readonly participantId: string;
-  readonly name: string;
-  /** `policy-violation`, `rate-limited`, `oversized`, … */
-  readonly code: string;
-  readonly message: string;
-  readonly at: number;
-}
-
-export type ChangeKind = 'state' | 'participants' | 'hands' | 'poll' | 'ballot' | 'chat' | 'reactions' | 'published';
-
-/**
- * This student's ballot in the current poll, as far as the host has answered: `sending` until the host's verdict,
- * then `recorded`, or `refused` with the host's reason (the choice stays editable).
- */
-export interface BallotStatus {
-  readonly pollId: string;
-  readonly choices: readonly number[];
-  readonly text: string;
-  readonly state: 'sending' | 'recorded' | 'refused';
-  readonly reason: string;
-}
-
-export interface ClassroomOptions {
-  /** Teacher only: where the classroom state survives a reload of the teacher's page (`openIdbStorage()` in a browser). */
-  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
-  /** Storage key; default `beckon:classroom:<room name>`. */
-  readonly storageKey?: string;
-  /** Teacher only: stored state older than this is not resumed (a new class starts). Default 12 hours. */
-  readonly resumeWithinMs?: number;
-  readonly reactionTtlMs?: number;
-  /** Teacher: members' changes (tallies, hands) are sent at most this often. Default 50 ms. */
-  readonly coalesceMs?: number;
-  /** Teacher: saves after members' changes wait this long (teacher commands save at once). Default 250 ms. */
-  readonly saveDelayMs?: number;
-  /** Clock for the host's timestamps; tests pass a fake. */
-  readonly now?: () => number;
-}
 
 const emptyQueue: HandQueue = { hands: [], calledOn: '', calledOnName: '' };
 
@@ -199,7 +150,7 @@ export class Classroom {
       this.#sync.publish('hands', 'poll', 'published', 'chat');
       this.#armPollTimer();
     } else {
-      this.#listenAsMember(on);
+      this.#unsubscribe.push(...listenAsMember(this, this.#member, on, (id, name, emoji) => this.#reactions.show(id, name, emoji)));
     }
   }
 
@@ -247,7 +198,7 @@ export class Classroom {
     const poll = this.poll;
     if (!poll) return this.#refuse('vote', 'no poll');
     if (this.#data) return this.#teacher('vote', (data, now) => vote(data, this.selfId, this.#selfName, { pollId: poll.id, choices, text }, now));
-    return this.#sendBallot({ pollId: poll.id, choices: [...choices], text });
+    return sendBallot(this, this.#member, { pollId: poll.id, choices: [...choices], text });
   }
 
   react(emoji: string): boolean {
@@ -412,104 +363,6 @@ export class Classroom {
     }
   }
 
-  #listenAsMember(on: <T extends object>(type: MessageType<T>, handler: (value: T, meta: MessageMeta) => void) => void): void {
-    on(HandQueue, (queue) => {
-      this.hands = queue;
-      this.events.emit('change', 'hands');
-    });
-    on(PollState, (poll) => {
-      // A new poll starts with nothing chosen and nothing recorded.
-      if (this.poll?.id !== poll.id) {
-        if (this.ballot?.pollId !== poll.id) this.ballot = undefined;
-        if (this.ballotStatus?.pollId !== poll.id) this.ballotStatus = undefined;
-      }
-      this.poll = poll;
-      this.events.emit('change', 'poll');
-    });
-    on(PollTally, (tally) => {
-      const poll = this.poll;
-      if (!poll || poll.id !== tally.pollId) return;
-      this.poll = { ...poll, counts: tally.counts, respondents: tally.respondents, texts: tally.texts, withheld: tally.withheld };
-      this.events.emit('change', 'poll');
-    });
-    on(PublishedPolls, ({ polls }) => {
-      this.published = polls;
-      this.events.emit('change', 'published');
-    });
-    on(BallotReceipt, (receipt) => {
-      this.ballot = receipt;
-      const status = this.ballotStatus;
-      // The host's record of a ballot sent before a reload counts as its verdict.
-      if (!status || (status.pollId === receipt.pollId && status.state !== 'sending')) {
-        this.ballotStatus = receipt.choices.length > 0 || receipt.text !== '' ? { ...receipt, state: 'recorded', reason: '' } : undefined;
-      }
-      this.events.emit('change', 'ballot');
-    });
-    on(ActionRefused, ({ action, reason }) => this.#refuse(action, reason));
-    const member = this.#member;
-    let wasAway = false;
-    this.#unsubscribe.push(
-      member.on('state', (next) => {
-        if (next === 'reconnecting') wasAway = true;
-        if (next !== 'open' || !wasAway) return;
-        wasAway = false;
-        // Back after a drop or the teacher's reload: the retained state is replayed right after 'open'.
-        setTimeout(() => this.#confirmBallot(), 0);
-      }),
-      member.on('error', (error) => {
-        if (error.code === 'rate-limited') this.#refuse('send', 'You are sending too fast: wait a moment, then try again.');
-        else if (error.code === 'policy-violation' || error.code === 'oversized') this.#refuse('send', error.message);
-      }),
-    );
-    on(ChatHistory, (history) => {
-      const mine = this.chat.filter((message) => message.private);
-      this.chat = mergeChat(history.messages, mine);
-      this.events.emit('change', 'chat');
-    });
-    on(ChatPosted, ({ message }) => {
-      if (!message || this.chat.some((m) => m.id === message.id)) return;
-      this.chat = mergeChat(this.chat, [message]);
-      this.events.emit('chat', message);
-      this.events.emit('change', 'chat');
-    });
-    on(ChatDeleted, ({ id }) => {
-      const kept = this.chat.filter((message) => message.id !== id);
-      if (kept.length === this.chat.length) return;
-      this.chat = kept;
-      this.events.emit('change', 'chat');
-    });
-    on(Reaction, (reaction) => this.#reactions.show(reaction.participantId, reaction.name, reaction.emoji));
-  }
-
-  /** Student: sends a ballot and waits for the host's verdict before saying it counted. */
-  #sendBallot(ballot: { pollId: string; choices: number[]; text: string }): boolean {
-    const status: BallotStatus = { ...ballot, state: 'sending', reason: '' };
-    let verdict: Promise<DeliveryResult>;
-    try {
-      verdict = this.#member.request(Vote, ballot);
-    } catch (error) {
-      this.ballotStatus = { ...status, state: 'refused', reason: error instanceof Error ? error.message : String(error) };
-      this.events.emit('change', 'ballot');
-      return this.#refuse('vote', this.ballotStatus.reason);
-    }
-    this.ballotStatus = status;
-    this.events.emit('change', 'ballot');
-    void verdict.then((result) => {
-      // A later ballot (or a new poll) supersedes this one.
-      if (this.ballotStatus !== status) return;
-      if (result.ok) {
-        this.ballot = { pollId: ballot.pollId, choices: ballot.choices, text: ballot.text };
-        this.ballotStatus = { ...status, state: 'recorded' };
-      } else {
-        const reason = describeVerdict(result.error);
-        this.ballotStatus = { ...status, state: 'refused', reason };
-        this.#refuse('vote', reason);
-      }
-      this.events.emit('change', 'ballot');
-    });
-    return true;
-  }
-
   /** Applies a teacher command to the state and sends what changed at once. */
   #teacher(command: string, apply: (data: ClassroomData, now: number) => Outcome): boolean {
     if (!this.#data) return this.#refuse(command, 'only the teacher can do that');
@@ -575,18 +428,6 @@ export class Classroom {
     this.events.emit('blocked', blocked);
   }
 
-  /**
-   * Student, back after a drop or the teacher's reload: the ballot this page last sent or was confirmed goes again.
-   * Votes replace the sender's ballot, so a copy the host already has changes nothing, and one it lost is restored.
-   */
-  #confirmBallot(): void {
-    const ballot = this.ballotStatus?.state === 'refused' ? this.ballot : (this.ballotStatus ?? this.ballot);
-    const poll = this.poll;
-    if (!ballot || !poll || ballot.pollId !== poll.id || poll.status !== PollStatus.OPEN) return;
-    if (ballot.choices.length === 0 && ballot.text === '') return;
-    this.#sendBallot({ pollId: ballot.pollId, choices: [...ballot.choices], text: ballot.text });
-  }
-
   #chatPosted(message: ChatMessage): void {
     if (message.private) {
       const to = [message.fromId, message.toId].filter((id) => id !== '' && id !== this.selfId);
@@ -626,20 +467,5 @@ export class Classroom {
     } catch {
       // Storage full or unavailable: the class goes on; only a teacher reload would lose state.
     }
-  }
-}
-
-/** The host's verdict on a ballot, in words a student understands. */
-function describeVerdict(error: BeckonError): string {
-  switch (error.code) {
-    case 'rejected':
-      // The core prefixes the host's reason with who refused it; the student needs the reason only.
-      return error.message.replace(/^.*? refused the message: /, '');
-    case 'timeout':
-      return 'The teacher did not confirm your vote in time. Check your connection, then vote again.';
-    case 'rate-limited':
-      return 'You are voting too fast: wait a moment, then vote again.';
-    default:
-      return `Your vote was not recorded (${error.message}). Vote again.`;
   }
 }
