@@ -1,5 +1,6 @@
 // Classroom v2 (issue #16): truthful ballots, results policies, moderation, published polls for late joiners,
 // private replies and deletion, and class-scale coalescing — each over a real room on the in-memory network.
+import type { HostRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PollState, PollStatus, PollTally } from '../gen/classroom.ts';
 import { loopbackClass, MemoryStorage, until } from '../test-utils/loopback-class.ts';
@@ -117,6 +118,24 @@ describe('published polls', () => {
     const late = await lesson.student('Late Lou');
     await until(() => late.published.length === 1 && late.poll?.question === 'Second', 'history and current poll');
     expect(late.published[0]).toMatchObject({ question: 'First', status: PollStatus.PUBLISHED, counts: [0, 1], respondents: 1, withheld: false, answered: [] });
+  });
+});
+
+describe('a teacher reload', () => {
+  it('keeps a running quiz timer: the quiz still closes when its time is up, for everyone', async () => {
+    const storage = new MemoryStorage();
+    const first = lesson.teacher(storage);
+    const ada = await lesson.student('Ada');
+    first.openPoll({ question: 'Quick!', kind: 'true-false', durationSeconds: 1 });
+    await until(() => ada.poll?.status === PollStatus.OPEN, 'the quiz');
+    const closesAt = ada.poll!.closesAt;
+    await (first.room as HostRoom).close();
+    first.dispose();
+    const second = lesson.teacher(storage);
+    expect(second.poll).toMatchObject({ status: PollStatus.OPEN, closesAt });
+    await until(() => second.poll?.status === PollStatus.CLOSED, 'closed by its timer after the reload', 4000);
+    await until(() => ada.poll?.status === PollStatus.CLOSED, 'closed at Ada', 8000);
+    expect(second.data!.polls.at(-1)!.closedAt).toBe(closesAt);
   });
 });
 

@@ -256,4 +256,23 @@ describe('<beckon-poll> v2', () => {
     expect(shadow(lPoll).querySelector('[data-option="0"] .n')!.textContent).toBe('1');
     expect(await axeViolations(late)).toEqual([]);
   });
+
+  it('shows a late joiner the results of earlier ad-hoc polls in the generic card', async () => {
+    current = stage();
+    const teacher = await current.room('<beckon-poll></beckon-poll>', { teacher: true });
+    const ada = await current.room('<beckon-poll></beckon-poll>', { student: 'Ada' });
+    teacher.classroom!.openPoll({ question: 'Ad hoc one?', kind: 'yes-no' });
+    await until(() => ada.classroom!.poll !== undefined, 'poll');
+    ada.classroom!.vote([1]);
+    await until(() => teacher.classroom!.poll?.respondents === 1, 'vote');
+    teacher.classroom!.publishPoll();
+    teacher.classroom!.openPoll({ question: 'Ad hoc two?', kind: 'letters' });
+    const late = await current.room('<beckon-poll></beckon-poll>', { student: 'Lou' });
+    const lPoll = late.querySelector('beckon-poll')!;
+    await until(() => shadow(lPoll).querySelector('.earlier summary')?.textContent === 'Earlier results (1)', 'earlier results');
+    expect(shadow(lPoll).querySelector('.earlier .question')!.textContent).toBe('Ad hoc one?');
+    expect(shadow(lPoll).querySelector('.earlier [data-option="1"] .n')!.textContent).toBe('1');
+    expect(shadow(lPoll).querySelector('.ballot')).not.toBeNull();
+    expect(await axeViolations(late)).toEqual([]);
+  });
 });

@@ -179,7 +179,21 @@ export class BeckonPoll extends LitElement {
       </h2>
       <p class="visually-hidden" role="status">${statusText}</p>
       ${poll ? this.#renderPoll(poll, teacher) : teacher ? this.#renderComposer() : this.#renderWaiting()}
+      ${this.question ? nothing : this.#renderEarlier(poll)}
     </section>`;
+  }
+
+  /** The generic card: earlier published polls (a late joiner or a reloaded student sees them all). */
+  #renderEarlier(current: PollState | undefined) {
+    const earlier = (this.#classroom.classroom?.published ?? []).filter((p) => p.id !== current?.id);
+    if (earlier.length === 0) return nothing;
+    return html`<details class="earlier">
+      <summary>Earlier results (${earlier.length})</summary>
+      ${earlier
+        .slice()
+        .reverse()
+        .map((p) => html`<div class="earlier-poll"><p class="question">${p.question}</p>${this.#renderResults(p, kindName(p.kind) === 'free-text', false)}</div>`)}
+    </details>`;
   }
 
   /** A generic card with `hide-prepared`, while the current poll has its own prepared card in the room. */

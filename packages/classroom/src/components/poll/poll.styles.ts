@@ -264,4 +264,20 @@ export const styles = css`
     font-size: 0.85rem;
     margin-bottom: 0.35rem;
   }
+  .earlier {
+    margin-top: 0.9rem;
+    border-top: 1px solid var(--_border);
+    padding-top: 0.6rem;
+  }
+  .earlier summary {
+    cursor: pointer;
+    font-weight: 600;
+    font-size: 0.9rem;
+  }
+  .earlier-poll {
+    margin-top: 0.7rem;
+  }
+  .earlier-poll .question {
+    font-size: 0.95rem;
+  }
 `;
