@@ -13,9 +13,9 @@ export const kindLabels: Record<PollKindName, string> = {
 };
 
 export const resultsLabels: Record<ResultsPolicyName | 'default', string> = {
-  default: 'Default (quizzes and anonymous: when published)',
-  'after-answer': 'To each student once they answered',
-  'after-publish': 'Only when I publish them',
+  default: 'Default for this question',
+  'after-answer': 'Once they have answered',
+  'after-publish': 'When I publish them',
   live: 'Live, to everyone',
 };
 

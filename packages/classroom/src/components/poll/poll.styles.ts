@@ -259,7 +259,11 @@ export const styles = css`
   .answer-text {
     overflow-wrap: anywhere;
   }
+  .correct-set {
+    padding: 0;
+  }
   .correct-set legend {
+    padding: 0;
     font-weight: 600;
     font-size: 0.85rem;
     margin-bottom: 0.35rem;
