@@ -8,6 +8,7 @@ import { gameSync } from './benchmarks/game-sync.ts';
 import { media } from './benchmarks/media.ts';
 import { classroomBenchmark } from './benchmarks/classroom.ts';
 import { classroomScaleBenchmark } from './benchmarks/classroom-scale.ts';
+import { floodsBenchmark } from './benchmarks/floods.ts';
 
 /** Every benchmark, in the order `pnpm bench` runs them and docs/benchmarks.md lists them. Add one line per benchmark. */
-export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, lanesUnderLossChromium, fanoutBenchmark, gameSync, media, classroomBenchmark, classroomScaleBenchmark];
+export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, lanesUnderLossChromium, fanoutBenchmark, gameSync, media, classroomBenchmark, classroomScaleBenchmark, floodsBenchmark];

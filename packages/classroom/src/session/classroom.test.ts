@@ -1,5 +1,7 @@
-import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
-import type { HostRoom, Identity, LoopbackTransport, MemberRoom } from '@beckon/core';
+import { hostRoom, joinRoom } from '@beckon/core';
+import type { HostRoom, Identity, MemberRoom } from '@beckon/core';
+import { LoopbackNetwork, memberSession } from '@beckon/core/testing';
+import type { LoopbackTransport } from '@beckon/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandQueue, PollState, PollStatus, SetHand, Vote } from '../gen/classroom.ts';
 import { Classroom, classroomTypes } from './classroom.ts';
@@ -178,7 +180,7 @@ describe('Classroom under attack and failure', () => {
     expect(ben.lowerHandOf(ada.selfId)).toBe(false);
     // Ben's page is modified to send what only the teacher may: a closed poll, an empty queue, and Ada's hand
     // lowered in her name. Frames go straight onto the session, past the room's own checks.
-    const session = (ben.room as MemberRoom).session!;
+    const session = memberSession(ben.room as MemberRoom)!;
     const closed = { ...host.poll!, status: PollStatus.CLOSED, counts: [0, 9], respondents: 9 };
     session.send({ type: PollState.id, payload: PollState.encode(closed) }, 'reliable');
     session.send({ type: HandQueue.id, payload: HandQueue.encode({ hands: [], calledOn: '', calledOnName: '' }) }, 'reliable');

@@ -1,4 +1,5 @@
-import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
+import { hostRoom, joinRoom } from '@beckon/core';
+import { LoopbackNetwork } from '@beckon/core/testing';
 import type { Identity } from '@beckon/core';
 import { Classroom, classroomTypes } from '../session/classroom.ts';
 import type { ClassroomOptions } from '../session/classroom.ts';

@@ -1,4 +1,4 @@
-import { LoopbackNetwork } from '@beckon/core';
+import { LoopbackNetwork } from '@beckon/core/testing';
 import type { Transport } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../define.ts';
