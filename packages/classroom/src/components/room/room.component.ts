@@ -1,16 +1,5 @@
-import {
-  createHostCredentials,
-  exportHostCredentials,
-  formatInvite,
-  hostRoom,
-  importHostCredentials,
-  isBeckonError,
-  joinRoom,
-  loadIdentity,
-  randomId,
-  trustAvailable,
-} from '@beckon/core';
-import type { ConnectionState, HostCredentials, HostRoom, IdentityRecord, MemberRoom, Participant, Transport } from '@beckon/core';
+import { formatInvite, hostRoom, isBeckonError, joinRoom, loadIdentity, randomId } from '@beckon/core';
+import type { ConnectionState, HostCredentials, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
 import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
 import type { MediaPeerLike, RoomMedia } from '@beckon/media';
 import { html, LitElement, nothing } from 'lit';
@@ -27,12 +16,12 @@ import type { SignallingConfig } from './signalling.ts';
 import { renderEntry } from './entry.ts';
 import { styles } from './room.styles.ts';
 import { keepStageAsHost, keepStageAsStudent } from './stage.ts';
+import { forgetStaleClass, hasClassToResume, hostCredentials, hostPeerId, readIdentities } from './teacher-store.ts';
+import type { KeyValueStore } from './teacher-store.ts';
 
 /** Makes the transport the room runs on; `id` is the PeerJS id to register (the teacher's), or undefined. */
 export type TransportFactory = (id?: string) => Promise<Transport>;
 
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /**
  * Hosts or joins a classroom. The teacher opens the page plainly and hosts; students open the invite link
@@ -321,48 +310,6 @@ export class BeckonRoom extends LitElement {
     return `beckon:classroom:${this.roomName}:${suffix}`;
   }
 
-  /** The teacher's PeerJS id: kept with the class, so a reload keeps the invite link valid. */
-  #hostPeerId(store: KeyValueStore): string {
-    const key = this.#key('host-peer');
-    let id = store.getItem(key);
-    if (!id || !idPattern.test(id)) {
-      id = `class-${randomId(10)}`;
-      store.setItem(key, id);
-    }
-    return id;
-  }
-
-  /** The room's keys: the stored ones after a reload (same invite link), else new ones. None without WebCrypto. */
-  async #hostCredentials(store: KeyValueStore, peerId: string): Promise<HostCredentials | undefined> {
-    if (!trustAvailable()) return undefined;
-    const key = this.#key('credentials');
-    const stored = store.getItem(key);
-    if (stored) {
-      try {
-        const credentials = await importHostCredentials(stored);
-        if (credentials.invite.host === peerId) return credentials;
-      } catch {
-        // Unreadable: replaced below (links made with the old keys stop working).
-      }
-    }
-    const credentials = await createHostCredentials(peerId);
-    store.setItem(key, await exportHostCredentials(credentials));
-    return credentials;
-  }
-
-  /** A class saved longer ago than `resume-hours` is over: the next one gets a new id, new keys and a new link. */
-  #forgetStaleClass(store: KeyValueStore): void {
-    const saved = store.getItem(this.#key('state'));
-    let savedAt = 0;
-    try {
-      savedAt = Number((JSON.parse(saved ?? '{}') as { savedAt?: unknown }).savedAt) || 0;
-    } catch {
-      // Unreadable state: the Classroom starts empty anyway.
-    }
-    if (saved === null || (savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000)) return;
-    for (const part of ['state', 'host-peer', 'credentials', 'teacher-id', 'identities']) store.removeItem(this.#key(part));
-  }
-
   async #transport(id?: string): Promise<Transport> {
     if (this.transportFactory) return this.transportFactory(id);
     // Checked before loading PeerJS, so a typo in the page shows at once, in words.
@@ -378,7 +325,7 @@ export class BeckonRoom extends LitElement {
   }
 
   async #start(): Promise<void> {
-    if (this.mode === 'auto' && this.#ticket() === undefined && !(await this.#hasClassToResume())) {
+    if (this.mode === 'auto' && this.#ticket() === undefined && !hasClassToResume(await this.#openTeacherStore(), this.#key('state'), this.resumeHours)) {
       // Never silently make someone the teacher of an empty class: a student who lost the `#join=` part lands here too.
       this.choosing = true;
       return;
@@ -395,19 +342,6 @@ export class BeckonRoom extends LitElement {
     await this.#host();
   }
 
-  /** This browser hosted this class recently (a teacher's reload, a reopened tab): it resumes without asking. */
-  async #hasClassToResume(): Promise<boolean> {
-    const store = await this.#openTeacherStore();
-    const saved = store.getItem(this.#key('state'));
-    if (saved === null) return false;
-    try {
-      const savedAt = Number((JSON.parse(saved) as { savedAt?: unknown }).savedAt) || 0;
-      return savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000;
-    } catch {
-      return false;
-    }
-  }
-
   async #host(): Promise<void> {
     this.connection = 'connecting';
     try {
@@ -415,11 +349,11 @@ export class BeckonRoom extends LitElement {
       if (!(await this.#claimClass())) {
         return this.#fail('This class is already open in another tab or window of this browser. Switch to that tab, or close it and reload this one.');
       }
-      this.#forgetStaleClass(store);
+      forgetStaleClass(store, (part) => this.#key(part), this.resumeHours);
       this.#teacherStore = store;
-      const transport = await this.#registerHost(this.#hostPeerId(store));
+      const transport = await this.#registerHost(hostPeerId(store, this.#key('host-peer')));
       // Keyed to the id the transport registered, which the invite names and members check the proofs against.
-      this.#credentials = await this.#hostCredentials(store, transport.localId);
+      this.#credentials = await hostCredentials(store, this.#key('credentials'), transport.localId);
       const participantKey = this.#key('teacher-id');
       const participantId = store.getItem(participantKey) ?? randomId(10);
       store.setItem(participantKey, participantId);
@@ -600,11 +534,3 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function readIdentities(stored: string | null): IdentityRecord[] {
-  try {
-    const parsed: unknown = JSON.parse(stored ?? '[]');
-    return Array.isArray(parsed) ? (parsed as IdentityRecord[]).filter((record) => typeof record?.token === 'string' && typeof record.participant?.id === 'string') : [];
-  } catch {
-    return [];
-  }
-}
