@@ -53,6 +53,13 @@ ensure_media_servers() {
   fi
 }
 
+ensure_emoji_font() {
+  # Screenshots taken in tests (BECKON_SCREENSHOTS) draw reactions as on a real device only with a colour emoji font.
+  if dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then return 0; fi
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >&2
+}
+
 ensure_netns_tools() {
   # Tests run in a loopback-only network namespace (scripts/netns.sh), which needs unshare and ip.
   if command -v ip >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then return 0; fi

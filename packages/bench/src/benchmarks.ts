@@ -8,6 +8,7 @@ import { gameSync } from './benchmarks/game-sync.ts';
 import { media } from './benchmarks/media.ts';
 import { mediaScale } from './benchmarks/media-scale.ts';
 import { classroomBenchmark } from './benchmarks/classroom.ts';
+import { classroomScaleBenchmark } from './benchmarks/classroom-scale.ts';
 import { floodsBenchmark } from './benchmarks/floods.ts';
 
 /** Every benchmark, in the order `pnpm bench` runs them and docs/benchmarks.md lists them. Add one line per benchmark. */
@@ -22,5 +23,6 @@ export const benchmarks: readonly Benchmark[] = [
   media,
   mediaScale,
   classroomBenchmark,
+  classroomScaleBenchmark,
   floodsBenchmark,
 ];
