@@ -6,8 +6,8 @@ import type { HostRoom, MemberRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mediaMetadata, peerMetadataKey } from './calls.ts';
 import { AnswerStageInvite, messageTypes } from './gen/media.ts';
-import { createRoomMedia } from './room-media.ts';
-import type { RoomMedia } from './room-media.ts';
+import { createRoomMedia } from './room-media/room-media.ts';
+import type { RoomMedia } from './room-media/room-media.ts';
 
 const until = async (check: () => boolean, timeoutMs = 2000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
