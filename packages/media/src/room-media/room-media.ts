@@ -38,7 +38,7 @@ export class RoomMedia {
 
   constructor(options: RoomMediaOptions) {
     this.room = options.room;
-    this.#peer = options.peer;
+    this.#peer = options.peer ?? options.transport?.peer;
     this.#options = options;
     this.#remotes = new Remotes(this.events, () => this.#changed());
     this.#sfu = new SfuLink({

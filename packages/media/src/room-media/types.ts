@@ -1,4 +1,4 @@
-import type { BeckonError, HostRoom, MemberRoom } from '@beckon/core';
+import type { BeckonError, HostRoom, MemberRoom, Transport } from '@beckon/core';
 import type { MediaCall, MediaPeerLike } from '../calls.ts';
 
 export type MediaMode = 'stage' | 'mesh';
@@ -113,8 +113,13 @@ export interface RoomMediaEvents {
 
 export interface RoomMediaOptions {
   readonly room: HostRoom | MemberRoom;
-  /** The PeerJS peer of the room's transport (`transport.peer`). Without it: roster and control only (a Node host). */
+  /** The PeerJS peer to call with (`transport.peer`). Without it (nor `transport`): roster and control only (a Node host). */
   readonly peer?: MediaPeerLike | undefined;
+  /**
+   * Or the room's transport (`room.transport`): a `PeerJsTransport` (@beckon/peerjs) brings its peer; any other
+   * (loopback, a Node host's) has none, so roster and control only. `peer` wins when both are given.
+   */
+  readonly transport?: (Transport & { readonly peer?: MediaPeerLike }) | undefined;
   /** Host only: who publishes. Default 'stage'. */
   readonly mode?: MediaMode;
   readonly audio?: boolean | MediaTrackConstraints;
