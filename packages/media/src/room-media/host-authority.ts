@@ -1,5 +1,5 @@
 import { BeckonError } from '@beckon/core';
-import type { HostRoom, MessageMeta } from '@beckon/core';
+import type { Emitter, HostRoom, MessageMeta } from '@beckon/core';
 import { peerMetadataKey } from '../calls.ts';
 import { AnswerStageInvite, LeaveStage, MediaRoster, RequestStage, SetMediaStatus, SfuGrant, StageInvite } from '../gen/media.ts';
 import type { MediaPeer } from '../gen/media.ts';
@@ -8,7 +8,7 @@ import type { SfuPass } from '../sfu/sfu-link.ts';
 import type { LocalStatus } from './local-devices.ts';
 import { rosterKey, rosterMessage } from './roster.ts';
 import { defaultAutoSfuAt } from './types.ts';
-import type { MediaMode, MediaTopology, RoomMediaOptions } from './types.ts';
+import type { MediaMode, MediaTopology, RoomMediaEvents, RoomMediaOptions } from './types.ts';
 
 export interface HostAuthorityOptions {
   readonly room: HostRoom;
@@ -21,8 +21,8 @@ export interface HostAuthorityOptions {
   readonly apply: (roster: MediaRoster) => void;
   readonly setHostPass: (pass: SfuPass) => void;
   readonly nameOf: (participantId: string) => string;
-  readonly refused: (error: BeckonError) => void;
-  readonly sfuError: (error: BeckonError) => void;
+  /** Where 'refused' and 'sfuError' go. */
+  readonly events: Emitter<RoomMediaEvents>;
   readonly closed: () => boolean;
 }
 
@@ -51,7 +51,7 @@ export class HostAuthority {
       threshold: options.media.autoSfuAt ?? defaultAutoSfuAt,
       rooms: options.media.sfuRooms,
       onRoom: () => this.publish(),
-      onError: (error) => options.sfuError(error),
+      onError: (error) => options.events.emit('sfuError', error),
       sendPass: (id, pass) => {
         try {
           options.room.send(SfuGrant, pass, { to: id });
@@ -194,7 +194,7 @@ export class HostAuthority {
   }
 
   #refuse(meta: MessageMeta, what: string): void {
-    this.#options.refused(new BeckonError('policy-violation', `${this.#options.nameOf(meta.from)} (${meta.from}) ${what}`, { peer: meta.from, messageType: meta.type.name }));
+    this.#options.events.emit('refused', new BeckonError('policy-violation', `${this.#options.nameOf(meta.from)} (${meta.from}) ${what}`, { peer: meta.from, messageType: meta.type.name }));
   }
 }
 

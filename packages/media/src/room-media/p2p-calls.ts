@@ -1,7 +1,7 @@
 import { callTag, isMediaCall } from '../calls.ts';
 import type { MediaCall, MediaPeerLike } from '../calls.ts';
 import type { Remotes } from './remotes.ts';
-import type { MediaRosterView, MediaTopology } from './types.ts';
+import type { MediaRosterView, MediaTopology, RoomMediaOptions } from './types.ts';
 
 const maxRetryMs = 10_000;
 
@@ -9,9 +9,8 @@ export interface P2pCallsOptions {
   readonly peer: MediaPeerLike;
   readonly selfId: string;
   readonly remotes: Remotes;
-  readonly retryMs: number | undefined;
-  readonly pendingCallMs: number | undefined;
-  readonly connectTimeoutMs: number | undefined;
+  /** Its `retryMs`, `pendingCallMs` and `connectTimeoutMs`. */
+  readonly media: RoomMediaOptions;
   /** The roster now, and whom it lets publish; undefined before the first one. */
   readonly roster: () => { readonly roster: MediaRosterView; readonly publishers: readonly string[] } | undefined;
   /** Brings everything in line with the roster again (a retry is due). */
@@ -144,7 +143,7 @@ export class P2pCalls {
     // PeerJS does not report a call to a peer that is gone: give up on one that never connects, and try again.
     outgoing.timer = setTimeout(() => {
       if (call.peerConnection?.connectionState !== 'connected') call.close();
-    }, this.#options.connectTimeoutMs ?? 15_000);
+    }, this.#options.media.connectTimeoutMs ?? 15_000);
     watchConnection(call, () => this.#backoff.delete(id));
   }
 
@@ -153,7 +152,7 @@ export class P2pCalls {
     if (this.#closed) return;
     const previous = this.#backoff.get(id);
     const attempts = (previous?.attempts ?? 0) + 1;
-    const delay = Math.min(maxRetryMs, (this.#options.retryMs ?? 1000) * 2 ** (attempts - 1));
+    const delay = Math.min(maxRetryMs, (this.#options.media.retryMs ?? 1000) * 2 ** (attempts - 1));
     this.#backoff.set(id, { attempts, until: Date.now() + delay });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => this.#options.reconcile(), delay + 5);
@@ -168,7 +167,7 @@ export class P2pCalls {
       timer: setTimeout(() => {
         this.#pending.delete(pending);
         call.close();
-      }, this.#options.pendingCallMs ?? 5000),
+      }, this.#options.media.pendingCallMs ?? 5000),
     };
     this.#pending.add(pending);
   }

@@ -52,9 +52,7 @@ export class RoomMedia {
         peer: this.#peer,
         selfId: options.room.selfId,
         remotes: this.#remotes,
-        retryMs: options.retryMs,
-        pendingCallMs: options.pendingCallMs,
-        connectTimeoutMs: options.connectTimeoutMs,
+        media: options,
         roster: () => (this.#roster ? { roster: this.#roster, publishers: this.publishers } : undefined),
         reconcile: () => this.#reconcile(),
         changed: () => this.#changed(),
@@ -71,8 +69,7 @@ export class RoomMedia {
         apply: (roster) => this.#applyRoster(roster),
         setHostPass: (pass) => this.#sfu.setPass(pass),
         nameOf: (id) => this.#nameOf(id),
-        refused: (error) => this.events.emit('refused', error),
-        sfuError: (error) => this.events.emit('sfuError', error),
+        events: this.events,
         closed: () => this.#closed,
       });
       this.#off.push(...this.#authority.listen());
