@@ -15,8 +15,9 @@ export type {
   RemoteMedia,
   RoomMediaEvents,
   RoomMediaOptions,
-} from './room-media.ts';
-export { createRoomMedia, defaultAutoSfuAt, RoomMedia } from './room-media.ts';
+} from './room-media/types.ts';
+export { defaultAutoSfuAt } from './room-media/types.ts';
+export { createRoomMedia, RoomMedia } from './room-media/room-media.ts';
 export type { SfuPass } from './sfu/sfu-link.ts';
 export { fullLayerMinWidth } from './sfu/sfu-link.ts';
 export type { SfuRoomGrant } from './sfu/sfu-authority.ts';

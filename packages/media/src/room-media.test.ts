@@ -3,11 +3,14 @@
 import { BeckonError, hostRoom, joinRoom } from '@beckon/core';
 import { LoopbackNetwork } from '@beckon/core/testing';
 import type { HostRoom, MemberRoom } from '@beckon/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { PeerJsTransport } from '@beckon/peerjs';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { mediaMetadata, peerMetadataKey } from './calls.ts';
+import type { MediaCall, MediaPeerLike } from './calls.ts';
 import { AnswerStageInvite, messageTypes } from './gen/media.ts';
-import { createRoomMedia } from './room-media.ts';
-import type { RoomMedia } from './room-media.ts';
+import { createRoomMedia } from './room-media/room-media.ts';
+import type { RoomMedia } from './room-media/room-media.ts';
+import type { RoomMediaOptions } from './room-media/types.ts';
 
 const until = async (check: () => boolean, timeoutMs = 2000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -112,6 +115,38 @@ describe('room media control plane', () => {
     expect(bo!.media.roster!.peers.get(ada!.room.selfId)).toMatchObject({ hasCamera: false, mic: false });
     // Mesh: everyone publishes.
     expect(new Set(bo!.media.publishers)).toEqual(new Set([hostMedia.selfId, ada!.room.selfId, bo!.room.selfId]));
+  });
+
+  it("takes the media peer from the room's transport when it has one (a PeerJsTransport), none from another", async () => {
+    // What the classroom passes (`room.transport`, typed as a plain Transport) and what @beckon/peerjs makes both fit.
+    expectTypeOf<PeerJsTransport>().toExtend<NonNullable<RoomMediaOptions['transport']>>();
+    const network = new LoopbackNetwork();
+    const listeners = new Set<(call: MediaCall) => void>();
+    const peer: MediaPeerLike = {
+      id: 'pj-teacher',
+      call: () => undefined,
+      on: (_event, listener) => listeners.add(listener),
+      off: (_event, listener) => listeners.delete(listener),
+    };
+    const host = hostRoom({ transport: Object.assign(network.transport('teacher'), { peer }), types: messageTypes, name: 'Teacher' });
+    const hostMedia = createRoomMedia({ room: host, transport: host.transport, getUserMedia: () => Promise.reject(new DOMException('no camera here', 'NotFoundError')) });
+    cleanups.push(() => host.close(), () => hostMedia.close());
+    // The peer is in use: incoming calls are taken, and the roster names the peer's id for calls to the host.
+    expect(listeners.size).toBe(1);
+    expect(hostMedia.roster!.peers.get(host.selfId)?.peerId).toBe('pj-teacher');
+    await hostMedia.start();
+    expect(hostMedia.local.error).not.toMatch(/No media transport/);
+
+    const transport = network.transport('peer-Ada');
+    let adaMedia: RoomMedia | undefined;
+    const ada = await joinRoom({ transport, hostId: 'teacher', name: 'Ada', types: messageTypes, metadata: mediaMetadata(transport) }, (r) => {
+      adaMedia = createRoomMedia({ room: r, transport: r.transport });
+    });
+    cleanups.push(() => ada.leave(), () => adaMedia!.close());
+    await adaMedia!.start();
+    expect(adaMedia!.local.error).toMatch(/No media transport: data only/);
+    hostMedia.close();
+    expect(listeners.size).toBe(0);
   });
 
   it('drops a member from the stage when it leaves for good, after the grace period', async () => {

@@ -12,8 +12,8 @@ import { ensureTestInterface } from '../../../../scripts/netns-veth.ts';
 import { janusExchange } from '../../../cli/src/serve/sfu/janus-api.ts';
 import { mediaMetadata } from '../calls.ts';
 import { messageTypes } from '../gen/media.ts';
-import { createRoomMedia } from '../room-media.ts';
-import type { RoomMedia } from '../room-media.ts';
+import { createRoomMedia } from '../room-media/room-media.ts';
+import type { RoomMedia } from '../room-media/room-media.ts';
 import type { SfuPass } from './sfu-link.ts';
 
 const until = async (check: () => boolean, timeoutMs = 5000): Promise<void> => {

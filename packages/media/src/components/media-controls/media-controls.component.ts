@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
-import type { RoomMedia } from '../../room-media.ts';
+import type { RoomMedia } from '../../room-media/room-media.ts';
 import { BeckonMediaToggleEvent, BeckonStageActionEvent } from '../shared/events.ts';
 import { cameraOffIcon, cameraOnIcon, micOffIcon, micOnIcon, stageIcon } from '../shared/icons.ts';
 import { MediaController } from '../shared/media-controller.ts';

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RoomMedia } from '../../room-media.ts';
+import type { RoomMedia } from '../../room-media/room-media.ts';
 
 /** Re-renders an element whenever the room media it shows changes; follows the element's `media` property. */
 export class MediaController implements ReactiveController {

@@ -1,7 +1,8 @@
 import { html, LitElement, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { MediaTile, RoomMedia } from '../../room-media.ts';
+import type { RoomMedia } from '../../room-media/room-media.ts';
+import type { MediaTile } from '../../room-media/types.ts';
 import { micOffIcon, cameraOffIcon } from '../shared/icons.ts';
 import { MediaController } from '../shared/media-controller.ts';
 import { videoGridStyles } from './video-grid.styles.ts';
