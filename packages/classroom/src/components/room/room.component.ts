@@ -1,7 +1,7 @@
 import { formatInvite, hostRoom, isBeckonError, joinRoom, loadIdentity, randomId } from '@beckon/core';
 import type { ConnectionState, HostCredentials, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
 import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
-import type { MediaPeerLike, RoomMedia } from '@beckon/media';
+import type { RoomMedia } from '@beckon/media';
 import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { openIdbStorage } from '../../persistence/idb-storage.ts';
@@ -420,8 +420,8 @@ export class BeckonRoom extends LitElement {
 
   #useMedia(room: HostRoom | MemberRoom, classroom: Classroom): void {
     this.#media?.close();
-    const peer = (room.transport as { peer?: MediaPeerLike }).peer;
-    const media = createRoomMedia({ room, mode: 'stage', ...(peer ? { peer } : {}) });
+    // Video calls ride on the PeerJS peer of the room's transport, when it has one (the loopback transport has none).
+    const media = createRoomMedia({ room, mode: 'stage', transport: room.transport });
     this.#media = media;
     for (const element of this.querySelectorAll('beckon-video-grid, beckon-media-controls')) (element as HTMLElement & { media?: RoomMedia }).media = media;
     if (!room.isHost) {
