@@ -7,6 +7,7 @@ import { fanoutBenchmark } from './benchmarks/fanout.ts';
 import { gameSync } from './benchmarks/game-sync.ts';
 import { media } from './benchmarks/media.ts';
 import { classroomBenchmark } from './benchmarks/classroom.ts';
+import { arenaFrames } from './benchmarks/arena-frames.ts';
 
 /** Every benchmark, in the order `pnpm bench` runs them and docs/benchmarks.md lists them. Add one line per benchmark. */
-export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, lanesUnderLossChromium, fanoutBenchmark, gameSync, media, classroomBenchmark];
+export const benchmarks: readonly Benchmark[] = [codec, networkOverhead, networkChromium, lanesUnderLossBenchmark, lanesUnderLossChromium, fanoutBenchmark, gameSync, arenaFrames, media, classroomBenchmark];
