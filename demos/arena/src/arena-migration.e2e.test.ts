@@ -60,17 +60,15 @@ describe('Gem Rush host migration (Chromium)', () => {
     const [next, other] = ids[0] === before.selfId ? [bea, cy] : [cy, bea];
     const nextName = next === bea ? 'Bea' : 'Cy';
 
-    const logs: string[] = [];
-    for (const [who, page] of [['bea', bea], ['cy', cy]] as const) page.on('console', (m) => logs.push(`${who}: ${m.text()}`));
+    const closedAt = Date.now();
     await host.context().close();
-    await other.waitForTimeout(6000);
-    console.log(logs.join('\n'), await other.locator('#connection-text').textContent(), await other.locator('#ended').textContent(), await other.evaluate(() => location.hash));
     // Both are told, and one of them hosts: the one with the lower participant id.
     await expect.poll(() => next.evaluate(() => window.__arena?.role), { timeout: 10_000 }).toBe('host');
     await other.locator('#ended').filter({ hasText: `Ada left. ${nextName} is hosting now; the game goes on with the same scores and clock.` }).waitFor({ timeout: 10_000 });
     await next.locator('#ended').filter({ hasText: 'Ada left. You are hosting now' }).waitFor({ timeout: 5000 });
     await expect.poll(() => other.evaluate(() => window.__arena?.room.state), { timeout: 5000 }).toBe('open');
     expect(await other.locator('#connection-text').textContent()).toBe(`Playing in ${nextName}'s game`);
+    console.log(`arena host migration: both players in the new host's room ${Date.now() - closedAt} ms after the host's tab closed (as observed by the test)`);
 
     // The same game: Ada is gone from the scores, Bea and Cy keep their avatars and points, the clock ran on.
     const keep = before.players.filter((p) => p.name !== 'Ada');

@@ -92,6 +92,8 @@ export function playGame(page: ArenaPage, room: MemberRoom, invite: Invite | und
     const oldName = hostName();
     const what = lost.cause === 'left' ? `${oldName} left` : `${oldName} stopped answering`;
     page.setStatus(`${what} · finding a new host…`, 'connecting');
+    // The old host's player leaves with it (the new host has no one to tell yet).
+    page.board.playerLeft({ player: replica.oldHost });
     migration.dispose();
     client.dispose();
     void room.leave();
@@ -105,10 +107,11 @@ export function playGame(page: ArenaPage, room: MemberRoom, invite: Invite | und
         page.use(hostGame(page, hosted, credentials, replica));
         return hosted;
       },
-      join: (peer, next, timeoutMs) => { const t0 = performance.now(); console.info(`DBG join ${peer} ${timeoutMs}`); return joinRoom(
+      join: (peer, next, timeoutMs) =>
+        joinRoom(
           { transport: page.transport, hostId: peer, name: page.name, identity: page.identity, types: page.types, metadata: page.metadata, joinTimeoutMs: timeoutMs, ...(next ? { invite: next } : {}) },
           (r) => follow(page.board, r),
-        ).then((r) => { console.info(`DBG joined in ${performance.now() - t0}`); return r; }, (e: unknown) => { console.info(`DBG failed in ${performance.now() - t0}: ${String(e)}`); throw e; }); },
+        ),
     }).then(
       (takeover) => {
         // Why a candidate was passed over helps whoever wonders why another player hosts now.

@@ -64,21 +64,26 @@ export async function takeOver(replica: Replica, options: TakeoverOptions): Prom
   throw new BeckonError('not-connected', `No one could take over the game (${failures.join('; ') || 'no successor was listed'})`);
 }
 
-/** Retry period within one candidate's time: a connection that reached it before it listened may be lost. */
-const tryMs = 1000;
+/**
+ * The first try is short: a connection that reached the candidate before it listened may be lost (its first message
+ * had no one to hear it). Every candidate gets a second, full try however late it is, because on a busy page the
+ * clock runs on while the main thread is blocked, and a live candidate must not be passed over for that.
+ */
+const firstTryMs = 1200;
+const minTryMs = 1500;
 
 async function attempt(peer: string, invite: Invite | undefined, options: TakeoverOptions, failed: (why: string) => void): Promise<MemberRoom | undefined> {
   const deadline = Date.now() + (options.attemptMs ?? 2500);
   let last = '';
-  while (Date.now() < deadline) {
+  for (let tries = 0; tries < 2 || Date.now() < deadline; tries++) {
     try {
-      return await options.join(peer, invite, Math.max(200, Math.min(tryMs, deadline - Date.now())));
+      return await options.join(peer, invite, tries === 0 ? firstTryMs : Math.max(minTryMs, deadline - Date.now()));
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
       // A peer that answered but could not prove the listed key (or refused us) is not the new host: skip it.
       if (error instanceof BeckonError && (error.code === 'refused' || error.code === 'removed')) break;
       if ((options.isGone ?? peerUnavailable)(error)) break;
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
   failed(last || 'no answer');
