@@ -1,7 +1,7 @@
 // A large file (300 MiB here; the demo allows 2 GiB) streams from the customer to the agent chunk by chunk, written to
 // disk as it arrives: progress on both ends, pause and resume from the receiving end, cancel from the sending end, and
 // neither page's memory grows with the file.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright';
@@ -10,6 +10,8 @@ import { connectPair, startSupport } from './e2e-harness.ts';
 import type { SupportHarness } from './e2e-harness.ts';
 
 const MiB = 1024 * 1024;
+// Set to a directory to save screenshots (docs/screenshots in the repository).
+const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
 /** Byte `i` of the test file: a pattern a truncated, reordered or repeated copy would not match. */
 const patternScript = `((i) => (i * 7 + Math.floor(i / 256) + Math.floor(i / 65536)) & 0xff)`;
@@ -74,7 +76,8 @@ describe('Support demo: large files stream to disk (Chromium)', () => {
     const size = 300 * MiB;
     const file = path.join(dir, 'disk-image.bin');
     writePatterned(file, size);
-    const { agent, customer, agentContext, customerContext, errors } = await connectPair(harness);
+    // The customer is on a phone; the agent at a desk.
+    const { agent, customer, agentContext, customerContext, errors } = await connectPair(harness, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const agentMemory = watchMemory(await agentContext.newCDPSession(agent));
     const customerMemory = watchMemory(await customerContext.newCDPSession(customer));
 
@@ -85,6 +88,13 @@ describe('Support demo: large files stream to disk (Chromium)', () => {
     await expect.poll(() => state(customer, 'outgoing'), { timeout: 5000 }).toBe('paused');
     expect(await customer.locator('#transfers .transfer-detail').first().textContent()).toMatch(/^Paused by /);
     const pausedAt = await fraction(agent, 'incoming');
+    if (screenshotDir !== undefined) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await agent.locator('#transfers').scrollIntoViewIfNeeded();
+      await agent.screenshot({ path: path.join(screenshotDir, 'support-file-paused.png') });
+      await customer.locator('#transfers').scrollIntoViewIfNeeded();
+      await customer.screenshot({ path: path.join(screenshotDir, 'support-file-paused-phone.png') });
+    }
     await agent.waitForTimeout(1500);
     // What was already on its way lands; nothing more is sent (a window is 4 MiB of 300).
     expect((await fraction(agent, 'incoming')) - pausedAt).toBeLessThan(0.02);

@@ -84,7 +84,7 @@ describe('remote support demo when things go wrong', () => {
     truncateSync(big, 3 * 1024 ** 3);
     await customer.locator('#file-input').setInputFiles(big);
     const notice = customer.locator('#file-notice');
-    await expect.poll(() => notice.textContent(), { timeout: 5000 }).toMatch(/crash-dump\.bin is too large \(3 GiB\)\. Files can be up to 2 GiB\./);
+    await expect.poll(() => notice.textContent(), { timeout: 5000 }).toMatch(/crash-dump\.bin is too large to send \(3\.0 GiB\)\. Files can be up to 2\.0 GiB\./);
     rmSync(dir, { recursive: true, force: true });
     expect(await notice.getAttribute('role')).toBe('alert');
     expect(await notice.isVisible()).toBe(true);
