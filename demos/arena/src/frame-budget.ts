@@ -16,8 +16,10 @@ export interface QualityLevel {
 export const qualityLevels: readonly QualityLevel[] = [
   { name: 'full', effects: true, resolution: 2, maxFps: 0 },
   { name: 'no-effects', effects: false, resolution: 1, maxFps: 0 },
-  { name: 'low', effects: false, resolution: 0.75, maxFps: 60 },
-  { name: 'lowest', effects: false, resolution: 0.5, maxFps: 40 },
+  { name: 'low', effects: false, resolution: 0.75, maxFps: 0 },
+  // A cap below the display's rate halves it in practice (every other frame is skipped), so the last level only
+  // draws less: half the pixels of 'no-effects' in each direction.
+  { name: 'lowest', effects: false, resolution: 0.5, maxFps: 0 },
 ];
 
 export interface FrameBudgetOptions {

@@ -35,7 +35,7 @@ export interface ArenaDebug {
   /** Stops or restarts drawing (the game keeps running): lets tests spare a busy machine's CPU. */
   setRendering(on: boolean): void;
   /** The drawing quality now (see frame-budget.ts) and whether WebGL runs on the CPU. */
-  quality(): { level: string; software: boolean };
+  quality(): { level: string; software: boolean; drawMs: number };
   frames: number;
 }
 
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     shown: () => plain(shown),
     players: () => players(board),
     setRendering,
-    quality: () => ({ level: renderer.budget?.quality.name ?? 'full', software: renderer.software }),
+    quality: () => ({ level: renderer.budget?.quality.name ?? 'full', software: renderer.software, drawMs: renderer.drawMs }),
     frames: 0,
   };
   window.__arena = debug;

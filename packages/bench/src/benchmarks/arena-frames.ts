@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@beckon/cli';
@@ -29,6 +29,10 @@ interface Measured {
   readonly longestTaskMs: number;
   /** Players still in the room at the end (of 3). */
   readonly players: number;
+  /** The page's own work per frame (its ticker: scene update and Pixi's render), smoothed, ms; the rest is compositing. */
+  readonly drawMs: number;
+  /** The machine's 1-minute load average during the run (other work on the same two cores). */
+  readonly load: number;
 }
 
 /** In the page: rAF frame times, snapshot arrival times and long tasks over `ms`. A string: tsx helpers do not exist there. */
@@ -58,7 +62,7 @@ const measureScript = (ms: number): string => `(async () => {
   for (let i = 1; i < arrivals.length; i++) gap = Math.max(gap, arrivals[i] - arrivals[i - 1]);
   const quality = arena.quality();
   return { fps: frames.length / seconds, frameP50: q(0.5), frameP95: q(0.95), snapshotsPerSecond: arrivals.length / seconds, longestGapMs: gap,
-    longestTaskMs: longest, level: quality.level, software: quality.software, players: arena.players().length };
+    longestTaskMs: longest, level: quality.level, software: quality.software, drawMs: quality.drawMs, players: arena.players().length };
 })()`;
 
 async function measure(browser: Browser, base: string, quality: string, seconds: number): Promise<Measured> {
@@ -81,10 +85,13 @@ async function measure(browser: Browser, base: string, quality: string, seconds:
     await host.waitForFunction(() => (document.getElementById('invite-link') as HTMLInputElement).value.includes('#join='), undefined, { timeout: 20_000, polling: 100 });
     const link = await host.locator('#invite-link').inputValue();
     const join = link.slice(link.indexOf('#'));
+    // At full quality a drawing page starves the others on two cores: only the measured page draws.
+    await host.evaluate(() => window.__arena!.setRendering(false));
     // The measured page is a member (it has the network to starve); the other two do not draw, to leave it the CPU.
     const bea = await open(`${base}/arena/?name=Bea&video=off&quality=${quality}${join}`);
+    await bea.evaluate(() => window.__arena!.setRendering(false));
     const cy = await open(`${base}/arena/?name=Cy&video=off&quality=${quality}${join}`);
-    for (const page of [host, cy]) await page.evaluate(() => window.__arena!.setRendering(false));
+    await cy.evaluate(() => window.__arena!.setRendering(false));
     for (const page of [bea, cy]) await page.waitForFunction(() => (window.__arena?.avatar() ?? 0) > 0, undefined, { timeout: 20_000, polling: 100 });
     // The players move, so trails, names and positions change every frame (the star always does).
     for (const [page, x, y] of [[bea, -0.5, 1], [cy, 0.7, -1]] as const) {
@@ -96,10 +103,11 @@ async function measure(browser: Browser, base: string, quality: string, seconds:
         }, 1500);
       }, [x, y]);
     }
+    await bea.evaluate(() => window.__arena!.setRendering(true));
     // Let the adaptive quality settle first.
     await bea.waitForTimeout(4000);
-    const result = (await bea.evaluate(measureScript(seconds * 1000))) as Omit<Measured, 'quality'>;
-    return { quality, ...result };
+    const result = (await bea.evaluate(measureScript(seconds * 1000))) as Omit<Measured, 'quality' | 'load'>;
+    return { quality, ...result, load: loadavg()[0]! };
   } finally {
     for (const context of contexts) await context.close();
   }
@@ -117,7 +125,8 @@ export const arenaFrames: Benchmark = {
     'per second (the host sends 20) and the longest gap between two, the longest main-thread task, and whether all three players ' +
     "are still in the room. 'full' pins the full quality (antialias, additive glows, trails, device resolution); 'auto' is " +
     "the page's default adaptive quality (frame-budget.ts), which starts without the effects on a software renderer and steps down " +
-    'further while frames run long.',
+    'further while frames run long. "page work" is the page\'s own share of a frame (its ticker); "load avg" is the ' +
+    "machine's 1-minute load average at the end of the run (the cores are shared with other work).",
   needs: ['browser'],
   async run(ctx): Promise<BenchResult> {
     const seconds = ctx.quick ? 4 : 15;
@@ -144,12 +153,14 @@ export const arenaFrames: Benchmark = {
           { label: 'frames/s', align: 'right' },
           { label: 'frame p50 ms', align: 'right' },
           { label: 'frame p95 ms', align: 'right' },
+          { label: 'page work ms', align: 'right' },
           { label: 'snapshots/s', align: 'right' },
           { label: 'longest snapshot gap ms', align: 'right' },
           { label: 'longest task ms', align: 'right' },
           { label: 'players at end', align: 'right' },
+          { label: 'load avg', align: 'right' },
         ],
-        rows: runs.map((r) => [r.quality, r.level, one(r.fps), one(r.frameP50), one(r.frameP95), one(r.snapshotsPerSecond), one(r.longestGapMs), one(r.longestTaskMs), `${r.players}/3`]),
+        rows: runs.map((r) => [r.quality, r.level, one(r.fps), one(r.frameP50), one(r.frameP95), one(r.drawMs), one(r.snapshotsPerSecond), one(r.longestGapMs), one(r.longestTaskMs), `${r.players}/3`, one(r.load)]),
         note: runs[0]?.software === false ? 'WebGL was not a software renderer here: these are not software-rendering figures.' : 'WebGL ran on SwiftShader (software).',
       };
       const auto = runs.find((r) => r.quality === 'auto');
