@@ -144,6 +144,7 @@ export class IncomingStream {
       await (await this.#sink).write(bytes);
       this.#written += bytes.length;
       if (this.#written - this.#acked >= ackEvery || this.#written === this.offer.size) this.#ack();
+      if (this.state !== 'active' && this.state !== 'paused') return;
       this.#view.progress(this.#written, this.state);
       if (this.#written === this.offer.size) await this.#finish();
     }).catch((error: unknown) => this.fail(`could not write the file (${error instanceof Error ? error.message : String(error)})`));

@@ -58,6 +58,8 @@ export class TransferRow implements StreamView {
   }
 
   progress(bytes: number, state: StreamState, detail?: string): void {
+    // Once ended, a late report (a write or an ack already under way) neither revives the row nor rewrites its reason.
+    if ((this.state === 'cancelled' || this.state === 'failed' || this.state === 'done') && detail === undefined) return;
     this.state = state;
     const fraction = this.size > 0 ? bytes / this.size : 1;
     this.bar.value = state === 'done' ? 1 : fraction;
