@@ -51,6 +51,7 @@ export class ArenaRenderer {
   readonly #glows = new Set<Graphics>();
   #effectsOn = true;
   budget: FrameBudget | undefined;
+  #quality: QualityLevel | undefined;
   /** Whether WebGL runs on the CPU here. */
   software = false;
   /** Smoothed time the page spends per frame in its ticker (simulation view, scene update, Pixi's render), ms. */
@@ -101,9 +102,22 @@ export class ArenaRenderer {
     this.app.ticker.maxFPS = level.maxFps;
     // The page's own blur and shadows are redrawn with every frame of the canvas under a software compositor: CSS drops them too.
     document.documentElement.dataset['quality'] = level.name;
-    const resolution = Math.min(level.resolution, window.devicePixelRatio || 1);
-    if (this.app.renderer.resolution !== resolution) {
-      this.app.renderer.resolution = resolution;
+    this.#quality = level;
+    this.#applyResolution();
+  }
+
+  /**
+   * A level's resolution is for a desktop-sized arena: a small canvas (a phone's) costs few pixels however sharp, so
+   * it keeps at least ~a million pixels' worth of sharpness, up to the device's own.
+   */
+  #applyResolution(): void {
+    const level = this.#quality;
+    if (!level) return;
+    const area = Math.max(1, this.app.screen.width * this.app.screen.height);
+    const resolution = Math.min(window.devicePixelRatio || 1, level.resolution * Math.max(1, Math.sqrt(1_000_000 / area)));
+    const rounded = Math.round(resolution * 20) / 20;
+    if (this.app.renderer.resolution !== rounded) {
+      this.app.renderer.resolution = rounded;
       this.app.queueResize();
     }
   }
@@ -249,6 +263,7 @@ export class ArenaRenderer {
   }
 
   #fit(): void {
+    this.#applyResolution();
     const { width, height } = this.app.screen;
     const margin = 16;
     const scale = Math.min((width - margin * 2) / arena.width, (height - margin * 2) / arena.height);
