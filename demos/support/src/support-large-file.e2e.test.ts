@@ -99,7 +99,10 @@ describe('Support demo: large files stream to disk (Chromium)', () => {
     // What was already on its way lands; nothing more is sent (a window is 4 MiB of 300).
     expect((await fraction(agent, 'incoming')) - pausedAt).toBeLessThan(0.02);
     await agent.getByRole('button', { name: 'Resume disk-image.bin' }).click();
-    await expect.poll(() => state(agent, 'incoming'), { timeout: 180_000, interval: 500 }).toBe('done');
+    await expect.poll(() => state(agent, 'incoming'), { timeout: 180_000, interval: 500 }).toMatch(/^(done|failed|cancelled)$/);
+    // On failure, say why (both ends' words), not just that it failed.
+    const words = async (page: Page, direction: string): Promise<string> => `${await state(page, direction as 'incoming')}: ${await page.locator(`#transfers .transfer[data-direction="${direction}"] .transfer-detail`).first().textContent()}`;
+    expect([await words(agent, 'incoming'), await words(customer, 'outgoing')].join(' | ')).toMatch(/^done: /);
     await expect.poll(() => state(customer, 'outgoing'), { timeout: 10_000 }).toBe('done');
     const [agentPeak, customerPeak] = await Promise.all([agentMemory.stop(), customerMemory.stop()]);
     console.log(
