@@ -67,8 +67,8 @@ describe('Gem Rush in Chromium', () => {
     // The host creates a game and gets an invite link to itself.
     const host = await open(`${server.url}/arena/?name=Ada&video=off`);
     const invite = host.locator('#invite-link');
-    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w-]+$/);
-    const hostPeer = /#join=([\w-]+)$/.exec(await invite.inputValue())![1]!;
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w.%-]+$/);
+    const hostPeer = /#join=([\w.%-]+)$/.exec(await invite.inputValue())![1]!;
     const bea = await open(`${server.url}/arena/?name=Bea&video=off#join=${hostPeer}`);
     const cy = await open(`${server.url}/arena/?name=Cy&video=off#join=${hostPeer}`);
     const pages = { Ada: host, Bea: bea, Cy: cy };
@@ -165,8 +165,8 @@ describe('Gem Rush in Chromium', () => {
       }, name);
     const host = await open(`${server.url}/arena/?name=Ada`);
     const invite = host.locator('#invite-link');
-    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w-]+$/);
-    const hostPeer = /#join=([\w-]+)$/.exec(await invite.inputValue())![1]!;
+    await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w.%-]+$/);
+    const hostPeer = /#join=([\w.%-]+)$/.exec(await invite.inputValue())![1]!;
     const bea = await open(`${server.url}/arena/?name=Bea#join=${hostPeer}`);
     // Cy denies the camera and microphone: data only, and told so. Two cameras are enough for two cores.
     const cy = await open(`${server.url}/arena/?name=Cy#join=${hostPeer}`, () => {

@@ -7,8 +7,7 @@ const maxShown = 60;
  * The game's chat: `Chat` events on the reliable lane, relayed by the host to everyone. Peer text is only ever
  * set as text content, so hostile markup stays text.
  */
-export function wireChat(
-  room: HostRoom | MemberRoom,
+export function createChat(
   log: HTMLElement,
   form: HTMLFormElement,
   input: HTMLInputElement,
@@ -16,7 +15,8 @@ export function wireChat(
   game: HTMLElement,
   /** A player's colour in the arena (0xRRGGBB), so names in the chat match the avatars. */
   colorOf: (participantId: string) => number | undefined = () => undefined,
-): void {
+): { attach(room: HostRoom | MemberRoom): void } {
+  let room: HostRoom | MemberRoom | undefined;
   // preventScroll: on a phone the arena is above the chat; jumping the page up would hide what was just typed.
   const backToGame = (): void => game.focus({ preventScroll: true });
   const show = (from: string, text: string, self: boolean): void => {
@@ -24,7 +24,7 @@ export function wireChat(
     item.className = self ? 'chat-line self' : 'chat-line';
     const who = document.createElement('span');
     who.className = 'chat-who';
-    who.textContent = self ? 'You' : (room.participant(from)?.name ?? 'Someone');
+    who.textContent = self ? 'You' : (room?.participant(from)?.name ?? 'Someone');
     const color = colorOf(from);
     if (color !== undefined) who.style.color = `#${color.toString(16).padStart(6, '0')}`;
     const said = document.createElement('span');
@@ -35,7 +35,7 @@ export function wireChat(
     while (log.children.length > maxShown) log.firstElementChild?.remove();
     log.scrollTop = log.scrollHeight;
   };
-  room.on(Chat, (chat, meta) => show(meta.from, chat.text, false));
+
   // Escape hands the keys back to the game (WASD in the box types, it does not steer); the draft stays.
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Escape') backToGame();
@@ -43,7 +43,7 @@ export function wireChat(
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim().slice(0, 280);
-    if (text === '') return;
+    if (text === '' || !room) return;
     try {
       room.send(Chat, { text });
       show(room.selfId, text, true);
@@ -54,4 +54,11 @@ export function wireChat(
       show(room.selfId, `Not sent: ${error instanceof Error ? error.message : String(error)}`, true);
     }
   });
+  return {
+    // A host migration moves the page to another room; the chat goes with it, and its history stays.
+    attach(next) {
+      room = next;
+      next.on(Chat, (chat, meta) => show(meta.from, chat.text, false));
+    },
+  };
 }

@@ -51,8 +51,8 @@ export async function startArena(): Promise<ArenaHarness> {
     async host(name, options) {
       const page = await open(`${server.url}/arena/?name=${name}&video=off`, options);
       const invite = page.locator('#invite-link');
-      await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w-]+$/);
-      return { page, peer: /#join=([\w-]+)$/.exec(await invite.inputValue())![1]! };
+      await expect.poll(() => invite.inputValue(), { timeout: 15_000 }).toMatch(/#join=[\w.%-]+$/);
+      return { page, peer: /#join=([\w.%-]+)$/.exec(await invite.inputValue())![1]! };
     },
     async closePages() {
       for (const context of contexts.splice(0)) await context.close();

@@ -1,14 +1,18 @@
 import type { HostRoom, MessageInit, MessageType, Participant, SendOptions } from '@beckon/core';
 import { GameHost, PlayerJoined, PlayerLeft, RoundEnded, RoundStarted, Scored } from '@beckon/game';
-import type { Controls, EntityState } from '@beckon/game';
+import type { Controls, EntityState, Replica } from '@beckon/game';
 import { arena, avatarRadius, colorOf, gemRadius, Kind, palette, rules, starRadius } from './rules.ts';
 import { HostView } from './host-view.ts';
 import type { Scoreboard } from './scoreboard.ts';
+import { decodeArenaState, encodeArenaState } from './arena-state.ts';
+import type { ArenaState } from './arena-state.ts';
 
 export const roundMs = 90_000;
 const breakMs = 5_000;
 const gemCount = 14;
 const starPoints = 5;
+/** After a host migration, how long the other players have to reach the new host before their avatars go. */
+const followMs = 6_000;
 /** Shared with the members' GameClient, so everyone sees the others the same way. */
 export const interpolation = { delayMs: 100, maxExtrapolationMs: 250 } as const;
 
@@ -46,18 +50,64 @@ export class HostGame {
   /** The host's own player's controls, applied every tick. */
   controls: Controls = {};
 
-  constructor(room: HostRoom, board: Scoreboard) {
+  /** `replica`: carry on the game a host that left was running (host migration) instead of starting a new one. */
+  constructor(room: HostRoom, board: Scoreboard, replica?: Replica) {
     this.room = room;
     this.#board = board;
     this.host = new GameHost(room, { rules, snapshotRate: 20, step: (dt) => this.#step(dt), onSnapshot: () => this.view.snapshot() });
     this.view = new HostView(this.host, interpolation);
     room.on('join', ({ participant }) => this.#addPlayer(participant));
     room.on('leave', ({ participant }) => this.#removePlayer(participant.id));
+    const state = replica && decodeArenaState(replica.app);
+    if (replica && state) {
+      this.host.restore(replica.entities, replica.avatars, replica.tick);
+      this.#restore(state, replica.ageMs, replica.oldHost);
+    }
     const self = room.participant(room.selfId);
     if (self) this.#addPlayer(self);
+    if (replica && state) return;
     for (let i = 0; i < gemCount; i++) this.#spawnGem();
     this.#star = this.host.spawn({ ...randomSpot(starRadius), heading: 0, kind: Kind.star, color: 3 });
     this.#startRound();
+  }
+
+  /** Everything of the game the snapshots do not carry, for the members' replicas (MigrationHost sends it). */
+  exportState(): Uint8Array {
+    const now = Date.now();
+    return encodeArenaState({
+      round: this.round,
+      endsInMs: this.endsAt - now,
+      breakInMs: this.breakUntil === 0 ? 0 : this.breakUntil - now,
+      star: this.#star,
+      starVelocity: { ...this.#starVelocity },
+      colorIndex: this.#colorIndex,
+      players: [...this.players.values()].map((p) => ({ id: p.id, name: p.name, avatar: p.avatar, colorIndex: p.colorIndex, points: this.scores.get(p.id) ?? 0 })),
+      departed: [...this.#departed].map(([id, d]) => ({ id, ...d })),
+    });
+  }
+
+  #restore(state: ArenaState, ageMs: number, oldHost: string): void {
+    const now = Date.now();
+    this.round = state.round;
+    this.endsAt = now + state.endsInMs - ageMs;
+    this.breakUntil = state.breakInMs > 0 ? now + state.breakInMs - ageMs : 0;
+    this.#star = state.star;
+    this.#starVelocity = { ...state.starVelocity };
+    this.#colorIndex = state.colorIndex;
+    for (const d of state.departed) this.#departed.set(d.id, { colorIndex: d.colorIndex, points: d.points, round: d.round });
+    for (const p of state.players) {
+      if (!this.host.world.has(p.avatar)) continue;
+      this.players.set(p.id, { id: p.id, name: p.name, avatar: p.avatar, color: colorOf(p.colorIndex), colorIndex: p.colorIndex });
+      this.host.setAvatar(p.id, p.avatar);
+      this.#emit(PlayerJoined, { player: p.id, name: p.name, avatar: p.avatar, color: colorOf(p.colorIndex) }, (e) => this.#board.playerJoined(e), { retain: `player:${p.id}` });
+      this.#setScore(p.id, p.points, 0);
+    }
+    this.#emit(RoundStarted, { round: this.round, endsAt: this.endsAt, durationMs: roundMs }, (e) => this.#board.roundStarted(e), { retain: 'round' });
+    // The old host is gone for good; anyone else who does not follow within a few seconds left with it.
+    this.#removePlayer(oldHost);
+    setTimeout(() => {
+      for (const id of [...this.players.keys()]) if (!this.room.participant(id)) this.#removePlayer(id);
+    }, followMs);
   }
 
   /** Sends an event to the members and shows it on the host's own page. */

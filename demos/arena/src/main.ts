@@ -1,34 +1,32 @@
-import { hostRoom, joinRoom, loadIdentity } from '@beckon/core';
+import { createHostCredentials, hostRoom, joinRoom, loadIdentity, trustAvailable } from '@beckon/core';
 import type { HostRoom, MemberRoom } from '@beckon/core';
-import { GameClient, PlayerJoined, PlayerLeft, RoundEnded, RoundStarted, Scored } from '@beckon/game';
-import type { EntityState, GameHost } from '@beckon/game';
+import { shareTransport } from '@beckon/game';
+import type { EntityState, GameClient, GameHost } from '@beckon/game';
 import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
 import type { RoomMedia } from '@beckon/media';
 import '@beckon/media/define';
 import { createPeerJsTransport } from '@beckon/peerjs';
 import type { PeerJsTransport } from '@beckon/peerjs';
-import { wireChat } from './chat.ts';
+import { createChat } from './chat.ts';
 import { ControlInput } from './controls.ts';
-import { HostGame, interpolation } from './host-game.ts';
-import { watchHost } from './host-presence.ts';
 import { NetOverlay } from './overlay.ts';
-import type { NetSample } from './overlay.ts';
 import { ArenaRenderer } from './render.ts';
 import type { AvatarLabel } from './render.ts';
-import { rules } from './rules.ts';
+import { follow, hostGame, inviteHash, playGame } from './roles.ts';
+import type { ArenaPage, RoleView } from './roles.ts';
 import { Scoreboard } from './scoreboard.ts';
 import { TouchStick } from './stick.ts';
-import { hostFromHash, inviteLink, signallingOptions } from './signalling.ts';
+import { joinTarget, signallingOptions } from './signalling.ts';
 
 /** What the end-to-end test (and a curious developer in the console) can see of the game. */
 export interface ArenaDebug {
   readonly role: 'host' | 'member';
   readonly selfId: string;
   readonly room: HostRoom | MemberRoom;
-  readonly host?: GameHost;
-  readonly client?: GameClient;
+  readonly host: GameHost | undefined;
+  readonly client: GameClient | undefined;
   /** Live video tiles (mesh), unless the page was opened with `?video=off`. */
-  readonly media?: RoomMedia;
+  readonly media: RoomMedia | undefined;
   /** Entity id of this player's avatar. */
   avatar(): number;
   /** Entities exactly as drawn on this screen in the last frame. */
@@ -36,6 +34,8 @@ export interface ArenaDebug {
   players(): { id: string; name: string; avatar: number; points: number }[];
   /** Stops or restarts drawing (the game keeps running): lets tests spare a busy machine's CPU. */
   setRendering(on: boolean): void;
+  /** The drawing quality now (see frame-budget.ts) and whether WebGL runs on the CPU. */
+  quality(): { level: string; software: boolean; drawMs: number };
   frames: number;
 }
 
@@ -79,100 +79,117 @@ function setStatus(text: string, state: string): void {
 
 async function main(): Promise<void> {
   const renderer = new ArenaRenderer();
-  await renderer.init($('game'));
+  await renderer.init($('game'), new URLSearchParams(location.search).get('quality') ?? 'auto');
   const overlay = new NetOverlay($('graphs'));
   const board = new Scoreboard();
   const controls = new ControlInput(renderer.app.canvas, (x, y) => renderer.toWorld(x, y));
   controls.useStick(new TouchStick($('stick'), $('stick-knob')));
   const signalling = signallingOptions(location);
   const name = playerName();
-  const hostId = hostFromHash(location.hash);
+  const joining = joinTarget(location.hash);
   let shown = new Map<number, EntityState>();
-  let debug: ArenaDebug;
-  let entities: () => ReadonlyMap<number, EntityState>;
-  let avatar: () => number;
-  let sample: () => NetSample;
   const setRendering = (on: boolean): void => (on ? renderer.app.ticker.start() : renderer.app.ticker.stop());
 
-  if (hostId === undefined) {
-    setStatus('Starting a game…', 'connecting');
-    const transport = await createPeerJsTransport(signalling);
-    const room = hostRoom({ transport, name, room: 'Gem Rush', types: mediaMessageTypes, metadata: mediaMetadata(transport) });
-    const media = useMedia(room, transport);
-    const game = new HostGame(room, board);
-    game.start();
-    const link = inviteLink(location, transport.localId);
-    ($('invite-link') as HTMLInputElement).value = link;
-    ($('invite-open') as HTMLAnchorElement).href = link;
-    $('invite').hidden = false;
-    const updateStatus = (): void => {
-      const members = room.participants.length - 1;
-      setStatus(members === 0 ? 'Hosting · waiting for players' : `Hosting · ${members} other player${members === 1 ? '' : 's'}`, 'open');
-    };
-    updateStatus();
-    room.on('participants', updateStatus);
-    // Closing the room on the way out tells the players at once, rather than after their heartbeats time out.
-    addEventListener('pagehide', () => void room.close());
-    entities = () => game.view.view(avatar());
-    avatar = () => game.host.avatarOf(room.selfId) ?? 0;
-    sample = hostSampler(room, game.host);
-    const apply = (): void => {
-      game.controls = controls.read();
-    };
-    controls.onChange = apply;
-    renderer.app.ticker.add(apply);
-    debug = { role: 'host', selfId: room.selfId, room, host: game.host, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
-    void media?.start();
-    $('net-scope').textContent = 'measured at the host, all players';
-  } else {
-    setStatus('Joining…', 'connecting');
-    const transport = await createPeerJsTransport(signalling);
-    let media: RoomMedia | undefined;
-    const room = await joinRoom({ transport, hostId, name, identity: loadIdentity(sessionStorage, `arena:${hostId}`), types: mediaMessageTypes, metadata: mediaMetadata(transport) }, (r) => {
-      // The media roster is replayed on join: the media object must be listening before then.
-      media = useMedia(r, transport);
-      r.on(PlayerJoined, (e) => board.playerJoined(e));
-      r.on(PlayerLeft, (e) => board.playerLeft(e));
-      r.on(Scored, (e) => board.scored(e));
-      r.on(RoundStarted, (e) => board.roundStarted(e));
-      r.on(RoundEnded, (e) => board.roundEnded(e));
-    });
-    const client = new GameClient(room, { rules, interpolation });
-    client.start();
-    const hostName = (): string => room.participant(room.hostId)?.name ?? 'host';
-    setStatus(`Playing in ${hostName()}'s game`, 'open');
-    let ended = false;
-    room.on('state', (state) => {
-      if (!ended) setStatus(state === 'open' ? `Playing in ${hostName()}'s game` : state === 'reconnecting' ? 'Reconnecting…' : state, state);
-    });
-    watchHost(room, transport, hostId, () => {
-      ended = true;
-      const name = hostName();
-      setStatus(`${name} left · the game has ended`, 'closed');
-      $('ended-text').textContent = `${name} hosted this game and has left, so it has ended.`;
+  setStatus(joining === undefined ? 'Starting a game…' : 'Joining…', 'connecting');
+  const peerTransport = await createPeerJsTransport(signalling);
+  // One transport for every room this page is in: a host migration moves the page to another room on the same id.
+  const transport = shareTransport(peerTransport);
+  let current: RoleView | undefined;
+  let media: RoomMedia | undefined;
+  const chat = createChat($('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
+  const page: ArenaPage = {
+    board,
+    transport,
+    name,
+    // The same participant across reloads and across host migrations (its avatar and points are keyed by it).
+    identity: loadIdentity(sessionStorage, 'arena'),
+    types: mediaMessageTypes,
+    metadata: mediaMetadata(peerTransport),
+    use(view) {
+      current = view;
+      chat.attach(view.room);
+      media?.stop();
+      media = useMedia(view.room, peerTransport);
+      void media?.start();
+      $('net-scope').textContent = view.role === 'host' ? 'measured at the host, all players' : 'measured on this player’s link';
+      renderScores(board, view.selfId);
+    },
+    setStatus,
+    showInvite(hash, hosting) {
+      const link = `${location.origin}${location.pathname}${hash}`;
+      ($('invite-link') as HTMLInputElement).value = link;
+      ($('invite-open') as HTMLAnchorElement).href = link;
+      $('invite').hidden = !hosting;
+      // A reload, or a member who follows a migration, joins this room again.
+      if (!hosting) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    },
+    notice(text, ended) {
+      $('ended-text').textContent = text;
+      $('ended').dataset['kind'] = ended ? 'ended' : 'migrated';
       ($('ended-new') as HTMLAnchorElement).href = location.pathname + location.search;
+      $('ended-new').hidden = !ended;
       $('ended').hidden = false;
-      // The round no longer runs: stop its clock rather than count down to nothing.
-      board.endsAt = 0;
-      // A new host page has a new id, so there is nothing to reconnect to: stop trying.
-      void room.leave();
-    });
-    entities = () => client.view();
-    avatar = () => client.avatar;
-    sample = memberSampler(room, client);
-    const apply = (): void => client.setControls(controls.read());
-    controls.onChange = apply;
-    renderer.app.ticker.add(apply);
-    debug = { role: 'member', selfId: room.selfId, room, client, ...(media ? { media } : {}), avatar, shown: () => plain(shown), players: () => players(board), setRendering, frames: 0 };
-    wireChat(room, $('chat-log'), $('chat-form'), $('chat-input'), $('game'), (id) => board.players.get(id)?.color);
+      clearTimeout(noticeTimer);
+      if (!ended) noticeTimer = setTimeout(() => ($('ended').hidden = true), 8000);
+    },
+  };
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  if (joining === undefined) {
+    const credentials = trustAvailable() ? await createHostCredentials(transport.localId) : undefined;
+    const room = hostRoom({ transport, name, room: 'Gem Rush', types: page.types, metadata: page.metadata, ...(credentials ? { credentials } : {}) });
+    // Without WebCrypto (a page not on https or localhost) the room has no keys: the link carries the id alone.
+    page.showInvite(credentials ? inviteHash(credentials.invite) : `#join=${encodeURIComponent(transport.localId)}`, true);
+    page.use(hostGame(page, room, credentials));
+  } else {
+    const room = await joinRoom(
+      { transport, hostId: joining.host, name, identity: page.identity, types: page.types, metadata: page.metadata, ...(joining.invite ? { invite: joining.invite } : {}) },
+      (r) => {
+        // The media roster is replayed on join: the media object must be listening before then.
+        media = useMedia(r, peerTransport);
+        follow(board, r);
+      },
+    );
+    const view = playGame(page, room, joining.invite);
+    current = view;
+    chat.attach(room);
     void media?.start();
     $('net-scope').textContent = 'measured on this player’s link';
   }
+  const role = (): RoleView => current!;
+  const debug: ArenaDebug = {
+    get role() {
+      return role().role;
+    },
+    get selfId() {
+      return role().selfId;
+    },
+    get room() {
+      return role().room;
+    },
+    get host() {
+      return role().host;
+    },
+    get client() {
+      return role().client;
+    },
+    get media() {
+      return media;
+    },
+    avatar: () => role().avatar(),
+    shown: () => plain(shown),
+    players: () => players(board),
+    setRendering,
+    quality: () => ({ level: renderer.budget?.quality.name ?? 'full', software: renderer.software, drawMs: renderer.drawMs }),
+    frames: 0,
+  };
   window.__arena = debug;
+  const apply = (): void => role().setControls(controls.read());
+  controls.onChange = apply;
+  renderer.app.ticker.add(apply);
 
   controls.follow(() => {
-    const own = shown.get(avatar());
+    const own = shown.get(role().avatar());
     return own ? { x: own['x']!, y: own['y']! } : undefined;
   });
   board.onChange = (kind, scored) => {
@@ -188,7 +205,9 @@ async function main(): Promise<void> {
   renderBanner(board);
 
   renderer.app.ticker.add((ticker) => {
-    shown = new Map(entities());
+    const next = role().entities();
+    // While moving to a new host there is no picture for a moment: keep the last one rather than blank the arena.
+    if (next.size > 0 || shown.size === 0) shown = new Map(next);
     const labels = new Map<number, AvatarLabel>();
     for (const player of board.players.values()) {
       labels.set(player.avatar, { name: player.name, color: player.color, self: player.id === debug.selfId });
@@ -198,7 +217,7 @@ async function main(): Promise<void> {
   });
 
   setInterval(() => {
-    overlay.push(sample());
+    overlay.push(role().sample());
     renderTimer(board);
   }, 250);
 
@@ -258,77 +277,6 @@ function renderTimer(board: Scoreboard): void {
   const left = Math.max(0, board.endsAt - Date.now());
   const seconds = Math.ceil(left / 1000);
   $('round').textContent = board.round === 0 ? '' : board.endsAt === 0 ? `Round ${board.round} over` : `Round ${board.round} · ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-/** Figures for the overlay on a member: its own link to the host. */
-function memberSampler(room: MemberRoom, client: GameClient): () => NetSample {
-  let last = { at: performance.now(), down: 0, up: 0, gaps: 0, decoded: 0 };
-  const recent: { gaps: number; decoded: number }[] = [];
-  return () => {
-    const stats = room.link()?.stats;
-    const now = performance.now();
-    const current = { at: now, down: stats?.bytesReceived ?? 0, up: stats?.bytesSent ?? 0, gaps: client.receiver.stats.gaps, decoded: client.receiver.stats.decoded };
-    const seconds = Math.max(0.001, (now - last.at) / 1000);
-    recent.push({ gaps: current.gaps - last.gaps, decoded: current.decoded - last.decoded });
-    if (recent.length > 8) recent.shift();
-    const gaps = recent.reduce((sum, r) => sum + r.gaps, 0);
-    const decoded = recent.reduce((sum, r) => sum + r.decoded, 0);
-    const sample: NetSample = {
-      rttMs: stats?.rttMs,
-      loss: gaps + decoded === 0 ? 0 : gaps / (gaps + decoded),
-      snapshotRate: client.snapshotMeter.rate,
-      downBps: Math.max(0, current.down - last.down) / seconds,
-      upBps: Math.max(0, current.up - last.up) / seconds,
-      ...(room.state === 'open' ? {} : { noLink: room.state === 'reconnecting' ? 'disconnected · reconnecting' : 'disconnected' }),
-    };
-    last = current;
-    return sample;
-  };
-}
-
-/** Figures for the overlay on the host: every member's link together (loss is of their input packets). */
-function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
-  let last = { at: performance.now(), down: 0, up: 0, snapshots: 0 };
-  const recent: { gaps: number; packets: number }[] = [];
-  let lastLoss = { gaps: 0, packets: 0 };
-  return () => {
-    const now = performance.now();
-    let down = 0;
-    let up = 0;
-    let snapshots = 0;
-    let gaps = 0;
-    let packets = 0;
-    const rtts: number[] = [];
-    let members = 0;
-    for (const [id, link] of host.clients) {
-      if (id === room.selfId) continue;
-      const stats = room.link(id)?.stats;
-      if (!stats) continue;
-      members++;
-      down += stats.bytesReceived;
-      up += stats.bytesSent;
-      if (stats.rttMs !== undefined) rtts.push(stats.rttMs);
-      snapshots += link.snapshotsSent;
-      gaps += link.inputs.packetGaps;
-      packets += link.inputs.packets;
-    }
-    const seconds = Math.max(0.001, (now - last.at) / 1000);
-    recent.push({ gaps: Math.max(0, gaps - lastLoss.gaps), packets: Math.max(0, packets - lastLoss.packets) });
-    if (recent.length > 8) recent.shift();
-    lastLoss = { gaps, packets };
-    const g = recent.reduce((sum, r) => sum + r.gaps, 0);
-    const p = recent.reduce((sum, r) => sum + r.packets, 0);
-    const sample: NetSample = {
-      rttMs: rtts.length === 0 ? undefined : rtts.reduce((a, b) => a + b, 0) / rtts.length,
-      loss: g + p === 0 ? 0 : g / (g + p),
-      snapshotRate: members === 0 ? 0 : Math.max(0, snapshots - last.snapshots) / seconds / members,
-      downBps: Math.max(0, down - last.down) / seconds,
-      upBps: Math.max(0, up - last.up) / seconds,
-      ...(members === 0 ? { noLink: 'no players yet' } : {}),
-    };
-    last = { at: now, down, up, snapshots };
-    return sample;
-  };
 }
 
 main().catch((error: unknown) => {

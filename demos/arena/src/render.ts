@@ -1,5 +1,7 @@
-import { Application, Container, Graphics, Text } from 'pixi.js';
+import { Application, Container, Graphics, Text, UPDATE_PRIORITY } from 'pixi.js';
 import type { EntityState } from '@beckon/game';
+import { FrameBudget, qualityLevels, softwareRendering } from './frame-budget.ts';
+import type { QualityLevel } from './frame-budget.ts';
 import { arena, avatarRadius, colorOf, gemRadius, Kind, starRadius } from './rules.ts';
 
 export interface AvatarLabel {
@@ -46,13 +48,36 @@ export class ArenaRenderer {
   #time = 0;
   /** Names stay readable (at least ~11 px) when the arena is drawn small, as on a phone. */
   #labelScale = 1;
+  readonly #glows = new Set<Graphics>();
+  #effectsOn = true;
+  budget: FrameBudget | undefined;
+  #quality: QualityLevel | undefined;
+  /** Whether WebGL runs on the CPU here. */
+  software = false;
+  /** Smoothed time the page spends per frame in its ticker (simulation view, scene update, Pixi's render), ms. */
+  drawMs = 0;
 
-  async init(parent: HTMLElement): Promise<void> {
-    await this.app.init({ resizeTo: parent, backgroundAlpha: 0, antialias: true, autoDensity: true, resolution: Math.min(2, window.devicePixelRatio || 1) });
+  /** `quality`: a level name to pin (no adapting), or 'auto'. */
+  async init(parent: HTMLElement, quality = 'auto'): Promise<void> {
+    this.software = softwareRendering();
+    const pinned = qualityLevels.findIndex((level) => level.name === quality);
+    // Antialiasing is fixed when the context is made: a CPU renderer does without it from the start.
+    await this.app.init({ resizeTo: parent, backgroundAlpha: 0, antialias: pinned === 0 || (pinned < 0 && !this.software), autoDensity: true, resolution: 1 });
+    this.budget = new FrameBudget({
+      start: pinned >= 0 ? pinned : this.software ? 1 : 0,
+      fixed: pinned >= 0,
+      apply: (level) => this.#applyQuality(level),
+    });
+    this.app.ticker.add((ticker) => this.budget?.frame(ticker.deltaMS));
+    // The page's own share of a frame (game code, Pixi, WebGL calls), apart from compositing: for the benchmark.
+    let started = 0;
+    this.app.ticker.add(() => (started = performance.now()), undefined, UPDATE_PRIORITY.INTERACTION);
+    this.app.ticker.add(() => (this.drawMs = this.drawMs * 0.9 + (performance.now() - started) * 0.1), undefined, UPDATE_PRIORITY.UTILITY);
     parent.appendChild(this.app.canvas);
     const background = new Graphics();
     drawBackground(background);
     this.#effects.blendMode = 'add';
+    this.#trails.visible = this.#effectsOn;
     this.#world.addChild(background, this.#trails, this.#entities, this.#effects);
     this.app.stage.addChild(this.#world);
     this.#fit();
@@ -70,8 +95,35 @@ export class ArenaRenderer {
     return { x: (clientX - rect.left - this.#world.x) / scale, y: (clientY - rect.top - this.#world.y) / scale };
   }
 
+  #applyQuality(level: QualityLevel): void {
+    this.#effectsOn = level.effects;
+    for (const glow of this.#glows) glow.visible = level.effects;
+    this.#trails.visible = level.effects;
+    this.app.ticker.maxFPS = level.maxFps;
+    // The page's own blur and shadows are redrawn with every frame of the canvas under a software compositor: CSS drops them too.
+    document.documentElement.dataset['quality'] = level.name;
+    this.#quality = level;
+    this.#applyResolution();
+  }
+
+  /**
+   * A level's resolution is for a desktop-sized arena: a small canvas (a phone's) costs few pixels however sharp, so
+   * it keeps at least ~a million pixels' worth of sharpness, up to the device's own.
+   */
+  #applyResolution(): void {
+    const level = this.#quality;
+    if (!level) return;
+    const area = Math.max(1, this.app.screen.width * this.app.screen.height);
+    const resolution = Math.min(window.devicePixelRatio || 1, level.resolution * Math.max(1, Math.sqrt(1_000_000 / area)));
+    const rounded = Math.round(resolution * 20) / 20;
+    if (this.app.renderer.resolution !== rounded) {
+      this.app.renderer.resolution = rounded;
+      this.app.queueResize();
+    }
+  }
+
   /** A burst of sparks where something was collected. */
-  burst(x: number, y: number, color: number, count = 16): void {
+  burst(x: number, y: number, color: number, count = this.#effectsOn ? 16 : 5): void {
     for (let i = 0; i < count; i++) {
       const a = Math.random() * Math.PI * 2;
       const speed = 80 + Math.random() * 220;
@@ -128,6 +180,9 @@ export class ArenaRenderer {
     const spin = new Container();
     const glow = new Graphics();
     glow.blendMode = 'add';
+    glow.visible = this.#effectsOn;
+    this.#glows.add(glow);
+    glow.on('destroyed', () => this.#glows.delete(glow));
     const body = new Graphics();
     if (kind === Kind.gem) {
       glow.circle(0, 0, gemRadius * 2.2).fill({ color, alpha: 0.12 }).circle(0, 0, gemRadius * 1.3).fill({ color, alpha: 0.18 });
@@ -208,6 +263,7 @@ export class ArenaRenderer {
   }
 
   #fit(): void {
+    this.#applyResolution();
     const { width, height } = this.app.screen;
     const margin = 16;
     const scale = Math.min((width - margin * 2) / arena.width, (height - margin * 2) / arena.height);

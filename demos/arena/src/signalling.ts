@@ -1,3 +1,5 @@
+import { parseInvite } from '@beckon/core';
+import type { Invite } from '@beckon/core';
 import type { PeerJsTransportOptions } from '@beckon/peerjs';
 
 /** The page's own origin, where `beckon serve` runs the PeerServer beside the static files. */
@@ -13,7 +15,15 @@ export function hostFromHash(hash: string): string | undefined {
   return id !== null && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
 }
 
-/** The link the host shares: this page (without its query, which holds the host's own name) and the host's id. */
-export function inviteLink(location: Pick<Location, 'origin' | 'pathname'>, hostPeerId: string): string {
-  return `${location.origin}${location.pathname}#join=${encodeURIComponent(hostPeerId)}`;
+/**
+ * What an invite link (`#join=…`) points at: a keyed invite (host id, room secret, host key), or a bare host id from a
+ * page without WebCrypto; undefined on the page that creates the game.
+ */
+export function joinTarget(hash: string): { host: string; invite: Invite | undefined } | undefined {
+  const value = new URLSearchParams(hash.replace(/^#/, '')).get('join');
+  if (value === null) return undefined;
+  const invite = parseInvite(value);
+  if (invite) return { host: invite.host, invite };
+  const host = hostFromHash(hash);
+  return host === undefined ? undefined : { host, invite: undefined };
 }

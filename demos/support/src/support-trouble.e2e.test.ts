@@ -1,6 +1,7 @@
 // The support demo when things go wrong: broken links, refused files, and an agent who leaves mid-transfer.
 // Nobody may be left stuck without a word.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPair, patterned, startSupport } from './e2e-harness.ts';
@@ -76,9 +77,15 @@ describe('remote support demo when things go wrong', () => {
 
   it('shows a refused file beside the file control', async () => {
     const { agentContext, customer, customerContext, errors } = await connectPair(harness);
-    await customer.locator('#file-input').setInputFiles({ name: 'crash-dump.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5_000_000) });
+    // Larger than the 2 GiB limit, and sparse: it takes no disk and is never read.
+    const dir = mkdtempSync(path.join(tmpdir(), 'support-big-'));
+    const big = path.join(dir, 'crash-dump.bin');
+    closeSync(openSync(big, 'w'));
+    truncateSync(big, 3 * 1024 ** 3);
+    await customer.locator('#file-input').setInputFiles(big);
     const notice = customer.locator('#file-notice');
-    await expect.poll(() => notice.textContent(), { timeout: 5000 }).toMatch(/crash-dump\.bin is too large.*4 MiB/);
+    await expect.poll(() => notice.textContent(), { timeout: 5000 }).toMatch(/crash-dump\.bin is too large to send \(3\.0 GiB\)\. Files can be up to 2\.0 GiB\./);
+    rmSync(dir, { recursive: true, force: true });
     expect(await notice.getAttribute('role')).toBe('alert');
     expect(await notice.isVisible()).toBe(true);
     // It sits with the file control, inside the Files card the person just used.

@@ -144,7 +144,7 @@ describe('remote support demo in Chromium', () => {
     expect(lanesOf(agentSeen.messages, 'support.CursorMoved')).toEqual(['unreliable']);
     expect(lanesOf(customerSeen.messages, 'support.CursorMoved')).toEqual(['unreliable']);
     expect(lanesOf(agentSeen.messages, 'support.ChatMessage')).toEqual(['reliable']);
-    expect(lanesOf(agentSeen.messages, 'support.FileData')).toEqual(['reliable']);
+    expect(lanesOf(agentSeen.messages, 'support.FileChunk')).toEqual(['reliable']);
     expect(agentSeen.messages.filter((m) => m.type === 'support.ChatMessage').map((m) => m.from)).toEqual([customerId, customerId]);
 
     // The channel parameters, read back from the real RTCDataChannels on both ends.

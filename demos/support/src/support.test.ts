@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ColorBook, formatBytes, initials, palette } from './format.ts';
-import { ChatMessage, CursorMoved, FileData, SystemInfo } from './gen/support.ts';
+import { ChatMessage, CursorMoved, FileChunk, FileOffer, SystemInfo } from './gen/support.ts';
+import { chunkBytes } from './file-stream.ts';
 import { createHostCredentials, formatInvite } from '@beckon/core';
 import { inviteLink, readHash, signallingOptions, ticketFromHash } from './signalling.ts';
 import { deviceId, earlierTabOf } from './same-device.ts';
@@ -10,13 +11,14 @@ import { maxFileBytes } from './transfers.ts';
 describe('support schema', () => {
   it('puts cursors on the unreliable lane and the rest on the reliable one', () => {
     expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'everyone']);
-    expect([ChatMessage.lane, SystemInfo.lane, FileData.lane]).toEqual(['reliable', 'reliable', 'reliable']);
-    expect(FileData.policy).toBe('everyone');
+    expect([ChatMessage.lane, SystemInfo.lane, FileChunk.lane]).toEqual(['reliable', 'reliable', 'reliable']);
+    expect(FileChunk.policy).toBe('everyone');
   });
 
-  it('lets a full-size file with a long name through the host', () => {
-    const encoded = FileData.encode({ id: 1, name: 'n'.repeat(255), mime: 'application/octet-stream', bytes: new Uint8Array(maxFileBytes) });
-    expect(encoded.length).toBeLessThanOrEqual(FileData.maxBytes);
+  it('lets a full chunk at the last offset of the largest file through the host, and the offer carry its size', () => {
+    const encoded = FileChunk.encode({ id: 4_000_000_000, offset: maxFileBytes - chunkBytes, bytes: new Uint8Array(chunkBytes) });
+    expect(encoded.length).toBeLessThanOrEqual(FileChunk.maxBytes);
+    expect(FileOffer.decode(FileOffer.encode({ id: 1, name: 'big.bin', mime: '', size: maxFileBytes })).size).toBe(maxFileBytes);
   });
 });
 

@@ -1,175 +1,131 @@
-import type { TransferProgress } from '@beckon/core';
 import { h } from './dom.ts';
 import { formatBytes } from './format.ts';
+import type { StreamState, StreamView } from './file-stream.ts';
 
-/** Largest file the demo sends: the FileData type's max_bytes leaves room for the name and type beside it. */
-export const maxFileBytes = 4 * 1024 * 1024;
+/** Largest file the demo sends: streamed to disk, so the limit is the receiver's disk (and the offer's uint32 size). */
+export const maxFileBytes = 2 * 1024 ** 3;
 
-interface TransferView {
+export interface TransferControls {
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+}
+
+/** One row of the file list: name, bar, words, and Pause/Resume and Cancel while it runs. */
+export class TransferRow implements StreamView {
   readonly item: HTMLLIElement;
   readonly bar: HTMLProgressElement;
   readonly detail: HTMLElement;
   readonly size: number;
-}
-
-interface Outgoing extends TransferView {
-  /** Fraction sent to each next hop, by peer. */
-  readonly perPeer: Map<string, number>;
-}
-
-interface Incoming extends TransferView {
-  readonly id: number;
+  readonly direction: 'outgoing' | 'incoming';
+  /** Participant id of the sender (incoming) and of whoever carries the bytes to us (the host for a member). */
   readonly from: string;
-  /** Participant id whose session carries the bytes: the sender at the host, the host at a member. */
   readonly via: string;
-  transfer: number | undefined;
-}
+  readonly #pause: HTMLButtonElement;
+  readonly #cancel: HTMLButtonElement;
+  readonly #fromName: string;
+  readonly #name: string;
+  state: StreamState | 'pending' = 'pending';
+  #controls: TransferControls | undefined;
 
-/**
- * The file list: a progress bar per transfer on both ends, a download link on receipt.
- * Progress events name a (peer, transfer) pair; these are bound to the file they belong to.
- */
-export class Transfers {
-  readonly #list: HTMLElement;
-  readonly #outgoing = new Map<string, Outgoing>();
-  /** Outgoing file being handed to the room right now: progress events fired during `send` belong to it. */
-  #sending: Outgoing | undefined;
-  readonly #incoming: Incoming[] = [];
-  /** Outgoing files whose delivery has not settled yet. */
-  readonly #unsettled = new Set<TransferView>();
-  readonly #fileType: number;
-
-  constructor(list: HTMLElement, fileType: number) {
-    this.#list = list;
-    this.#fileType = fileType;
+  constructor(list: HTMLElement, name: string, size: number, direction: 'outgoing' | 'incoming', from: string, via: string, fromName: string) {
+    this.size = size;
+    this.direction = direction;
+    this.from = from;
+    this.via = via;
+    this.#fromName = fromName;
+    this.#name = name;
+    this.bar = h('progress', { max: '1', value: '0', 'aria-label': `${direction === 'outgoing' ? 'Sending' : 'Receiving'} ${name}` });
+    this.detail = h('span', { class: 'transfer-detail' }, direction === 'outgoing' ? 'Sending…' : `From ${fromName} · waiting…`);
+    this.#pause = h('button', { type: 'button', class: 'transfer-pause' }, 'Pause');
+    this.#cancel = h('button', { type: 'button', class: 'transfer-cancel' }, 'Cancel');
+    this.#pause.setAttribute('aria-label', `Pause ${name}`);
+    this.#cancel.setAttribute('aria-label', `Cancel ${name}`);
+    this.#pause.addEventListener('click', () => (this.state === 'paused' ? this.#controls?.resume() : this.#controls?.pause()));
+    this.#cancel.addEventListener('click', () => this.#controls?.cancel());
+    const icon = h('span', { class: 'transfer-icon', 'aria-hidden': 'true' }, direction === 'outgoing' ? '↑' : '↓');
+    this.item = h(
+      'li',
+      { class: 'transfer', 'data-direction': direction, 'data-state': 'pending' },
+      icon,
+      h('div', { class: 'transfer-body' }, h('span', { class: 'transfer-name', title: name }, name), this.bar, this.detail, h('span', { class: 'transfer-actions' }, this.#pause, this.#cancel)),
+    );
+    list.prepend(this.item);
   }
 
-  /** Shows an outgoing file and runs `send` with progress attributed to it. */
-  send(name: string, size: number, send: () => Promise<{ ok: boolean; error?: string }>): void {
-    const view = this.#view(name, size, 'outgoing', 'Sending…');
-    const outgoing: Outgoing = { ...view, perPeer: new Map() };
-    this.#sending = outgoing;
-    this.#unsettled.add(view);
-    let settled: Promise<{ ok: boolean; error?: string }>;
-    try {
-      settled = send();
-    } catch (error) {
-      settled = Promise.resolve({ ok: false, error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      this.#sending = undefined;
-    }
-    void settled.then((result) => {
-      // Already ended for a reason the room does not know (the agent left): keep that reason.
-      if (!this.#unsettled.delete(view)) return;
-      if (result.ok) {
-        view.bar.value = 1;
-        view.item.dataset['state'] = 'done';
-        view.detail.textContent = `Delivered · ${formatBytes(size)}`;
-      } else {
-        view.item.dataset['state'] = 'failed';
-        view.detail.textContent = `Failed: ${result.error ?? 'not delivered'}`;
-      }
-    });
+  bind(controls: TransferControls): void {
+    this.#controls = controls;
   }
 
-  /** A FileOffer arrived: the bytes follow on the same lane. */
-  offered(id: number, from: string, fromName: string, via: string, name: string, size: number): void {
-    const view = this.#view(name, size, 'incoming', `From ${fromName} · waiting…`);
-    view.item.dataset['from'] = from;
-    this.#incoming.push({ ...view, id, from, via, transfer: undefined });
-  }
-
-  progress(progress: TransferProgress): void {
-    if (progress.type !== this.#fileType) return;
-    const fraction = progress.totalBytes > 0 ? progress.bytes / progress.totalBytes : 1;
-    if (progress.direction === 'send') {
-      const key = `${progress.peer}:${progress.transfer}`;
-      let outgoing = this.#outgoing.get(key);
-      if (!outgoing && this.#sending) {
-        outgoing = this.#sending;
-        this.#outgoing.set(key, outgoing);
-      }
-      if (!outgoing) return;
-      outgoing.perPeer.set(progress.peer, fraction);
-      // With several recipients the bar shows the slowest.
-      const slowest = Math.min(...outgoing.perPeer.values());
-      this.#show(outgoing, slowest, 'Sending');
-      if (fraction >= 1) this.#outgoing.delete(key);
+  progress(bytes: number, state: StreamState, detail?: string): void {
+    // Once ended, a late report (a write or an ack already under way) neither revives the row nor rewrites its reason.
+    if ((this.state === 'cancelled' || this.state === 'failed' || this.state === 'done') && detail === undefined) return;
+    this.state = state;
+    const fraction = this.size > 0 ? bytes / this.size : 1;
+    this.bar.value = state === 'done' ? 1 : fraction;
+    this.item.dataset['state'] = state;
+    const running = state === 'active' || state === 'paused';
+    this.#pause.hidden = !running;
+    this.#cancel.hidden = !running;
+    this.#pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
+    this.#pause.setAttribute('aria-label', `${this.#pause.textContent} ${this.#name}`);
+    if (detail !== undefined && state !== 'active') {
+      this.detail.textContent = detail;
       return;
     }
-    let incoming = this.#incoming.find((t) => t.via === progress.peer && t.transfer === progress.transfer);
-    if (!incoming) {
-      // Transfers on one lane arrive one after another, so a new transfer is the oldest offer not yet bound.
-      incoming = this.#incoming.find((t) => t.via === progress.peer && t.transfer === undefined);
-      if (!incoming) return;
-      incoming.transfer = progress.transfer;
+    if (state === 'done') {
+      this.detail.textContent = this.direction === 'outgoing' ? `Delivered · ${formatBytes(this.size)}` : `From ${this.#fromName} · ${formatBytes(this.size)}`;
+      return;
     }
-    this.#show(incoming, fraction, 'Receiving');
+    const verb = this.direction === 'outgoing' ? 'Sending' : 'Receiving';
+    this.detail.textContent = `${state === 'paused' ? 'Paused' : verb} · ${formatBytes(bytes)} of ${formatBytes(this.size)} · ${Math.floor(fraction * 100)}%`;
   }
 
-  /** The whole file arrived: replaces the bar with a download link. */
-  received(id: number, from: string, fromName: string, name: string, mime: string, bytes: Uint8Array): void {
-    const index = this.#incoming.findIndex((t) => t.id === id && t.from === from);
-    const view = index >= 0 ? this.#incoming.splice(index, 1)[0]! : this.#view(name, bytes.length, 'incoming', '');
-    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: safeMime(mime) }));
-    view.bar.value = 1;
-    view.item.dataset['state'] = 'done';
-    const link = h('a', { class: 'download', href: url, download: name || 'file' }, 'Download');
+  /** The whole file is on disk: a download link to it. */
+  downloadable(file: File, name: string): void {
+    const link = h('a', { class: 'download', href: URL.createObjectURL(file), download: name || 'file' }, 'Download');
     link.setAttribute('aria-label', `Download ${name}`);
-    view.detail.replaceChildren(`From ${fromName} · ${formatBytes(bytes.length)} · `, link);
+    this.detail.replaceChildren(`From ${this.#fromName} · ${formatBytes(this.size)} · `, link);
+  }
+
+  get running(): boolean {
+    return this.state === 'active' || this.state === 'paused' || this.state === 'pending';
+  }
+}
+
+/** The file list, with what the page's connection events need: every running row, to fail or pause together. */
+export class Transfers {
+  readonly rows: TransferRow[] = [];
+  readonly #list: HTMLElement;
+  /** Set by file sharing: ends a row's transfer (stops sending, or drops what was written). */
+  end: (row: TransferRow, reason: string) => void = (row, reason) => row.progress(0, 'failed', reason);
+
+  constructor(list: HTMLElement) {
+    this.#list = list;
+  }
+
+  add(name: string, size: number, direction: 'outgoing' | 'incoming', from: string, via: string, fromName: string): TransferRow {
+    const row = new TransferRow(this.#list, name, size, direction, from, via, fromName);
+    this.rows.push(row);
+    return row;
   }
 
   /** Someone left: their unfinished incoming files will not complete. */
   abandon(from: string, reason = 'Sender left before the file arrived'): void {
-    for (let i = this.#incoming.length - 1; i >= 0; i--) {
-      const t = this.#incoming[i]!;
-      if (t.from !== from && t.via !== from) continue;
-      t.item.dataset['state'] = 'failed';
-      t.detail.textContent = reason;
-      this.#incoming.splice(i, 1);
-    }
+    for (const row of this.rows) if (row.direction === 'incoming' && row.running && (row.from === from || row.via === from)) this.end(row, reason);
   }
 
-  /** The link carrying these files dropped and may come back: the files wait rather than fail. */
+  /** The link carrying these files dropped and may come back: they wait rather than fail. */
   pause(via: string, text: string): void {
-    for (const t of this.#incoming) {
-      if (t.via !== via) continue;
-      t.item.dataset['state'] = 'paused';
-      t.detail.textContent = text;
+    for (const row of this.rows) {
+      if (row.direction !== 'incoming' || row.via !== via || !row.running) continue;
+      row.item.dataset['state'] = 'paused';
+      row.detail.textContent = text;
     }
   }
 
   /** Ends every unfinished outgoing file as failed, for a reason the room cannot see (everyone it was for left). */
   failOutgoing(reason: string): void {
-    for (const view of this.#unsettled) {
-      view.item.dataset['state'] = 'failed';
-      view.detail.textContent = `Failed: ${reason}`;
-    }
-    this.#unsettled.clear();
+    for (const row of this.rows) if (row.direction === 'outgoing' && row.running) this.end(row, `Failed: ${reason}`);
   }
-
-  #show(view: TransferView, fraction: number, verb: string): void {
-    view.bar.value = fraction;
-    view.item.dataset['state'] = 'active';
-    view.detail.textContent = `${verb} · ${formatBytes(Math.round(fraction * view.size))} of ${formatBytes(view.size)} · ${Math.floor(fraction * 100)}%`;
-  }
-
-  #view(name: string, size: number, direction: 'outgoing' | 'incoming', detailText: string): TransferView {
-    const bar = h('progress', { max: '1', value: '0', 'aria-label': `${direction === 'outgoing' ? 'Sending' : 'Receiving'} ${name}` });
-    const detail = h('span', { class: 'transfer-detail' }, detailText);
-    const icon = h('span', { class: 'transfer-icon', 'aria-hidden': 'true' }, direction === 'outgoing' ? '↑' : '↓');
-    const item = h(
-      'li',
-      { class: 'transfer', 'data-direction': direction, 'data-state': 'pending' },
-      icon,
-      h('div', { class: 'transfer-body' }, h('span', { class: 'transfer-name', title: name }, name), bar, detail),
-    );
-    this.#list.prepend(item);
-    return { item, bar, detail, size };
-  }
-}
-
-/** Only plain, well-formed MIME types reach a Blob; anything else downloads as opaque bytes. */
-function safeMime(mime: string): string {
-  return /^[\w.+-]+\/[\w.+-]+$/.test(mime) && !/html|javascript|svg|xml/i.test(mime) ? mime : 'application/octet-stream';
 }

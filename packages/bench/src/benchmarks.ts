@@ -9,6 +9,7 @@ import { media } from './benchmarks/media.ts';
 import { mediaScale } from './benchmarks/media-scale.ts';
 import { classroomBenchmark } from './benchmarks/classroom.ts';
 import { classroomScaleBenchmark } from './benchmarks/classroom-scale.ts';
+import { arenaFrames } from './benchmarks/arena-frames.ts';
 import { floodsBenchmark } from './benchmarks/floods.ts';
 
 /** Every benchmark, in the order `pnpm bench` runs them and docs/benchmarks.md lists them. Add one line per benchmark. */
@@ -20,6 +21,7 @@ export const benchmarks: readonly Benchmark[] = [
   lanesUnderLossChromium,
   fanoutBenchmark,
   gameSync,
+  arenaFrames,
   media,
   mediaScale,
   classroomBenchmark,

@@ -37,4 +37,19 @@ export {
   Scored,
   Snapshot,
   SnapshotAck,
+  Succession,
+  Successor,
+  SuccessorKey,
+  MigrationState,
+  HostLeaving,
+  AvatarOf,
 } from './gen/game.ts';
+export { isSuccessorKey, successionOrder } from './migration/succession.ts';
+export type { SharedTransport } from './migration/shared-transport.ts';
+export { shareTransport } from './migration/shared-transport.ts';
+export type { MigrationHostOptions } from './migration/migration-host.ts';
+export { MigrationHost } from './migration/migration-host.ts';
+export type { HostLost, MigrationMemberEvents, Replica } from './migration/migration-member.ts';
+export { MigrationMember } from './migration/migration-member.ts';
+export type { Takeover, TakeoverOptions } from './migration/takeover.ts';
+export { takeOver } from './migration/takeover.ts';

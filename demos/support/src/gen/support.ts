@@ -23,6 +23,26 @@ const root = rootFromJson({
           options: { '(beckon.lane)': 'UNRELIABLE', '(beckon.policy)': 'EVERYONE' },
           fields: { x: { type: 'float', id: 1 }, y: { type: 'float', id: 2 }, inside: { type: 'bool', id: 3 } },
         },
+        FileAck: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'EVERYONE' },
+          fields: { id: { type: 'uint32', id: 1 }, written: { type: 'double', id: 2 } },
+        },
+        FileAction: {
+          values: { FILE_ACTION_UNSPECIFIED: 0, FILE_ACTION_PAUSE: 1, FILE_ACTION_RESUME: 2, FILE_ACTION_CANCEL: 3 },
+        },
+        FileChunk: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'EVERYONE', '(beckon.max_bytes)': 61500 },
+          fields: { id: { type: 'uint32', id: 1 }, offset: { type: 'double', id: 2 }, bytes: { type: 'bytes', id: 3 } },
+        },
+        FileControl: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'EVERYONE' },
+          fields: {
+            id: { type: 'uint32', id: 1 },
+            owner: { type: 'string', id: 2 },
+            action: { type: 'FileAction', id: 3 },
+            reason: { type: 'string', id: 4 },
+          },
+        },
         FileData: {
           options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'EVERYONE', '(beckon.max_bytes)': 4195328 },
           fields: {
@@ -113,6 +133,42 @@ export interface FileData {
 }
 export const FileData: MessageType<FileData> = messageType<FileData>(root, 'support.FileData');
 
+/**
+ * Files of any size (up to 4 GiB) stream after their FileOffer: the sender reads and sends a window of chunks, the
+ * receiver writes each to disk and acknowledges, so neither side ever holds the whole file.
+ */
+export interface FileChunk {
+  id: number;
+  /** Byte offset of `bytes` in the file. */
+  offset: number;
+  bytes: Uint8Array;
+}
+export const FileChunk: MessageType<FileChunk> = messageType<FileChunk>(root, 'support.FileChunk');
+
+/** The receiver has written this much of file `id` to disk: the sender may send a window beyond it. */
+export interface FileAck {
+  id: number;
+  written: number;
+}
+export const FileAck: MessageType<FileAck> = messageType<FileAck>(root, 'support.FileAck');
+
+export const FileAction = {
+  FILE_ACTION_UNSPECIFIED: 0,
+  FILE_ACTION_PAUSE: 1,
+  FILE_ACTION_RESUME: 2,
+  FILE_ACTION_CANCEL: 3,
+} as const;
+export type FileAction = (typeof FileAction)[keyof typeof FileAction];
+
+/** Either end pauses, resumes or cancels file `id` (of the sender `owner`, a participant id). */
+export interface FileControl {
+  id: number;
+  owner: string;
+  action: FileAction;
+  reason: string;
+}
+export const FileControl: MessageType<FileControl> = messageType<FileControl>(root, 'support.FileControl');
+
 /** "Look here": a pulse at a point of the shared area, for everyone. */
 export interface Highlight {
   x: number;
@@ -154,6 +210,9 @@ export const messageTypes = [
   ChatMessage,
   FileOffer,
   FileData,
+  FileChunk,
+  FileAck,
+  FileControl,
   Highlight,
   ControlRequest,
   ControlAnswer,

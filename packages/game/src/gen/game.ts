@@ -6,9 +6,14 @@ const root = rootFromJson({
   nested: {
     game: {
       nested: {
+        AvatarOf: { fields: { participant: { type: 'string', id: 1 }, entity: { type: 'uint32', id: 2 } } },
         Chat: {
           options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'EVERYONE', '(beckon.max_bytes)': 1024 },
           fields: { text: { type: 'string', id: 1 } },
+        },
+        HostLeaving: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'NOBODY' },
+          fields: { reason: { type: 'string', id: 1 } },
         },
         InputBatch: {
           options: { '(beckon.lane)': 'UNRELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 1024 },
@@ -20,6 +25,14 @@ const root = rootFromJson({
             buttons: { type: 'uint32', id: 2 },
             moveX: { type: 'sint32', id: 3 },
             moveY: { type: 'sint32', id: 4 },
+          },
+        },
+        MigrationState: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'NOBODY' },
+          fields: {
+            tick: { type: 'uint32', id: 1 },
+            avatars: { rule: 'repeated', type: 'AvatarOf', id: 2 },
+            app: { type: 'bytes', id: 3 },
           },
         },
         PlayerJoined: {
@@ -74,6 +87,21 @@ const root = rootFromJson({
         SnapshotAck: {
           options: { '(beckon.lane)': 'UNRELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 64 },
           fields: { ack: { type: 'uint32', id: 1 } },
+        },
+        Succession: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'NOBODY' },
+          fields: { successors: { rule: 'repeated', type: 'Successor', id: 1 } },
+        },
+        Successor: {
+          fields: {
+            participant: { type: 'string', id: 1 },
+            peer: { type: 'string', id: 2 },
+            key: { type: 'bytes', id: 3 },
+          },
+        },
+        SuccessorKey: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'HOST_ONLY', '(beckon.max_bytes)': 128 },
+          fields: { key: { type: 'bytes', id: 1 } },
         },
       },
     },
@@ -177,6 +205,53 @@ export interface Chat {
 }
 export const Chat: MessageType<Chat> = messageType<Chat>(root, 'game.Chat');
 
+/** A member's key for the room it would host if it were chosen: P-256 public key, raw (65 bytes). */
+export interface SuccessorKey {
+  key: Uint8Array;
+}
+export const SuccessorKey: MessageType<SuccessorKey> = messageType<SuccessorKey>(root, 'game.SuccessorKey');
+
+export interface Successor {
+  /** Participant id. */
+  participant: string;
+  /** Transport id the host saw the member connect from (not what the member claims). */
+  peer: string;
+  /** The member's SuccessorKey: members check that a new host holds its private half. */
+  key: Uint8Array;
+}
+export const Successor: MessageType<Successor> = messageType<Successor>(root, 'game.Successor');
+
+/** Who may take over, as the host knows it; kept as room state, so every member holds the newest list. */
+export interface Succession {
+  successors: Successor[];
+}
+export const Succession: MessageType<Succession> = messageType<Succession>(root, 'game.Succession');
+
+export interface AvatarOf {
+  participant: string;
+  entity: number;
+}
+export const AvatarOf: MessageType<AvatarOf> = messageType<AvatarOf>(root, 'game.AvatarOf');
+
+/** The host's game state beyond the entities (which the snapshots carry), a few times a second. */
+export interface MigrationState {
+  /** Host simulation tick when taken. */
+  tick: number;
+  avatars: AvatarOf[];
+  /** The game's own state (scores, clocks), opaque to @beckon/game. */
+  app: Uint8Array;
+}
+export const MigrationState: MessageType<MigrationState> = messageType<MigrationState>(
+  root,
+  'game.MigrationState',
+);
+
+/** The host is leaving on purpose: the members start the migration at once instead of waiting for a timeout. */
+export interface HostLeaving {
+  reason: string;
+}
+export const HostLeaving: MessageType<HostLeaving> = messageType<HostLeaving>(root, 'game.HostLeaving');
+
 export const messageTypes = [
   InputCommand,
   InputBatch,
@@ -189,4 +264,10 @@ export const messageTypes = [
   RoundStarted,
   RoundEnded,
   Chat,
+  SuccessorKey,
+  Successor,
+  Succession,
+  AvatarOf,
+  MigrationState,
+  HostLeaving,
 ] as const;

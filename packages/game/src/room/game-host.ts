@@ -111,6 +111,23 @@ export class GameHost {
     return this.#avatars.get(participantId);
   }
 
+  /** Every participant's avatar. */
+  avatars(): ReadonlyMap<string, number> {
+    return this.#avatars;
+  }
+
+  /**
+   * Takes over a world another host ran (host migration): its entities with their ids, its avatars and its tick, so
+   * ids the players know keep meaning the same things and new ones never collide with them.
+   */
+  restore(entities: ReadonlyMap<number, EntityState>, avatars: ReadonlyMap<string, number>, tick: number): void {
+    this.world.clear();
+    for (const [id, state] of entities) this.spawn({ ...state }, id);
+    this.#avatars.clear();
+    for (const [participant, entity] of avatars) if (this.world.has(entity)) this.#avatars.set(participant, entity);
+    this.loop.tick = Math.max(this.loop.tick, tick);
+  }
+
   /** The host's own player's controls for the next tick. */
   input(controls: Controls): void {
     this.clients.get(this.room.selfId)?.inputs.receive([
