@@ -96,6 +96,28 @@ describe('PeerJS transport', () => {
     }
   });
 
+  it('opens a link that arrived before listen, once listen is called (the lane signature is kept)', async () => {
+    const { a, b, cleanup } = await makePair();
+    try {
+      const near = a.connect(b.localId, { lanes: defaultLanes, timeoutMs: 8000 });
+      // The connection, and the other side's lane signature, arrive while nobody listens yet (a new host starting up).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const far = await new Promise<Link>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the early link never opened')), 3000);
+        b.listen({ lanes: defaultLanes }, (accepted) => {
+          clearTimeout(timer);
+          resolve(accepted);
+        });
+      });
+      const nearLink = await near;
+      const received = collect(far.channels.get('reliable')!);
+      nearLink.channels.get('reliable')!.send(Uint8Array.of(7));
+      await until(() => received.length === 1);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('keeps frames that arrive before the owner sets its handlers', async () => {
     const { a, b, cleanup } = await makePair();
     try {

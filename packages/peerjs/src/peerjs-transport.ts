@@ -112,6 +112,8 @@ class PeerJsTransportImpl implements PeerJsTransport {
   readonly #opening = new Set<(error: BeckonError) => void>();
   /** Incoming connections that arrived before `listen`. */
   #waiting: DataConnection[] = [];
+  /** Lane signatures that arrived on waiting connections, before `#open` listened for them. */
+  readonly #earlyReady = new WeakMap<DataConnection, string>();
   #listener: { lanes: readonly LaneConfig[]; accept: ((remoteId: string) => boolean) | undefined; onLink: (link: Link) => void } | undefined;
   #closed = false;
 
@@ -120,7 +122,7 @@ class PeerJsTransportImpl implements PeerJsTransport {
     this.#linkTimeoutMs = linkTimeoutMs;
     peer.on('connection', (connection) => {
       if (this.#closed) connection.close();
-      else if (this.#listener === undefined) this.#waiting.push(connection);
+      else if (this.#listener === undefined) this.#wait(connection);
       else this.#accept(connection);
     });
     // Errors after open (a lost server, a failed negotiation) are routed to the links they concern;
@@ -157,6 +159,17 @@ class PeerJsTransportImpl implements PeerJsTransport {
     this.peer.destroy();
   }
 
+  /** Holds a connection until `listen`, keeping its lane signature: without this the remote's ready message was lost. */
+  #wait(connection: DataConnection): void {
+    this.#waiting.push(connection);
+    const onData = (data: unknown): void => {
+      if (typeof data !== 'string' || !data.startsWith(`${readyTag} `)) return;
+      this.#earlyReady.set(connection, data.slice(readyTag.length + 1));
+      connection.off('data', onData);
+    };
+    connection.on('data', onData);
+  }
+
   #accept(connection: DataConnection): void {
     const listener = this.#listener;
     if (listener === undefined) return;
@@ -172,7 +185,7 @@ class PeerJsTransportImpl implements PeerJsTransport {
       const pc = connection.peerConnection;
       const channels: RtcChannel[] = [];
       const raw: RTCDataChannel[] = [];
-      let remoteLanes: string | undefined;
+      let remoteLanes: string | undefined = this.#earlyReady.get(connection);
       const expectedLanes = laneSignature(lanes);
 
       const fail = (error: BeckonError, closeAfterMs = 0): void => {
