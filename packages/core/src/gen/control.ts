@@ -42,6 +42,8 @@ const root = rootFromJson({
             from: { type: 'string', id: 5 },
             to: { type: 'string', id: 6 },
             id: { type: 'uint32', id: 7 },
+            ack: { type: 'uint32', id: 8 },
+            sentMs: { type: 'uint32', id: 10 },
           },
         },
         Error: {
