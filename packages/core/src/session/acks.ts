@@ -81,12 +81,13 @@ export class PendingDeliveries {
   /** Settles everything up to the ack's sequence number; `peer` names the acknowledging peer in refusals. */
   acknowledge(ack: Pick<Ack, 'seq' | 'refused'>, peer: string): void {
     if (this.#pending.size === 0) return;
-    const refused = new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
+    // Piggybacked acks come with every reply and almost never carry refusals: no map for them.
+    const refused = ack.refused.length === 0 ? undefined : new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
     const at = now();
     for (const [seq, resolve] of this.#pending) {
       if (seq > ack.seq) break;
       this.#pending.delete(seq);
-      const refusal = refused.get(seq);
+      const refusal = refused?.get(seq);
       this.#finish(
         resolve,
         refusal
