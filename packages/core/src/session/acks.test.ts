@@ -82,6 +82,39 @@ describe('acknowledgements', () => {
     }
   });
 
+  it('come at most every ackSpacingMs on a stream that never answers', async () => {
+    const network = new LoopbackNetwork();
+    let far: Link | undefined;
+    network.transport('b').listen({ lanes: defaultLanes }, (link) => (far = link));
+    const near = await network.transport('a').connect('b', { lanes: defaultLanes, timeoutMs: 2000 });
+    await waitFor(() => far, 2000, 'the link');
+    const a = new PeerSession(near, { ...options, ackDelayMs: 4, ackSpacingMs: 100 });
+    const b = new PeerSession(far!, { ...options, ackDelayMs: 4, ackSpacingMs: 100 });
+    let acks = 0;
+    const channel = far!.channels.get('reliable')!;
+    const send = channel.send.bind(channel);
+    channel.send = (data: Uint8Array) => {
+      if (new DataView(data.buffer, data.byteOffset + 1, 4).getUint32(0, true) === Ack.id) acks++;
+      send(data);
+    };
+    a.start();
+    b.start();
+    try {
+      expect((await a.send({ type: 7, payload: Uint8Array.of(0) }, 'reliable').settled).ok).toBe(true);
+      // 40 frames at 50 Hz: one Ack frame per frame without the spacing.
+      const all: Promise<unknown>[] = [];
+      for (let i = 1; i <= 40; i++) {
+        all.push(a.send({ type: 7, payload: Uint8Array.of(i) }, 'reliable').settled);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all(all);
+      expect(acks).toBeLessThanOrEqual(12);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it('never acknowledge past a refusal before the refusal has travelled', async () => {
     const { a, b } = await pair();
     try {

@@ -26,10 +26,19 @@ export class AckWindow {
   #told = 0;
   readonly #refusals: Refusal[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDelay = 0;
 
-  constructor(delayMs: number, send: (ack: { seq: number; refused: Refusal[] }) => void) {
+  readonly #spacingMs: number;
+  #lastFrameAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * `delayMs` coalesces a burst; `spacingMs` keeps Ack frames of their own that far apart on a busy one-way stream (a
+   * host broadcasting to hundreds), while the first after a quiet spell, and any carrying a refusal, waits only `delayMs`.
+   */
+  constructor(delayMs: number, send: (ack: { seq: number; refused: Refusal[] }) => void, spacingMs = 0) {
     this.#delayMs = delayMs;
     this.#send = send;
+    this.#spacingMs = spacingMs;
   }
 
   /** Frame `seq` was handled: accepted, or refused with `refusal`. */
@@ -38,14 +47,22 @@ export class AckWindow {
     if (refusal && this.#refusals.length < maxRefusalsPerAck) {
       this.#refusals.push({ seq, code: refusal.code, message: refusal.message.slice(0, 200) });
     }
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined) {
+      // A refusal is a verdict someone waits for: it does not wait for the spacing.
+      if (!refusal || this.#timerDelay <= this.#delayMs) return;
+      clearTimeout(this.#timer);
+    }
+    const t = performance.now();
+    const delay = refusal ? this.#delayMs : Math.max(this.#delayMs, this.#lastFrameAt + this.#spacingMs - t);
+    this.#timerDelay = delay;
     // Not cleared when an ack is piggybacked: one timer per window is cheaper than one clearTimeout per frame.
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#seq <= this.#told && this.#refusals.length === 0) return;
       this.#told = this.#seq;
+      this.#lastFrameAt = performance.now();
       this.#send({ seq: this.#seq, refused: this.#refusals.splice(0) });
-    }, this.#delayMs);
+    }, delay);
   }
 
   /** The cumulative ack a frame leaving now should carry, or 0: nothing new, or a refusal is waiting, which must reach the sender before anything acknowledges past it. */

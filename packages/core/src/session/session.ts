@@ -70,7 +70,7 @@ export class PeerSession {
     for (const [name, channel] of link.channels) {
       this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 });
     }
-    this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, ackLane));
+    this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, ackLane), this.#options.ackSpacingMs);
     this.#reassembly = new Reassembly(this.#options);
     this.#liveness = new Liveness(this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs, {
       beat: () => this.#beat(),
