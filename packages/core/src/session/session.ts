@@ -19,6 +19,8 @@ import type { DeliveryResult, SessionEvents, SessionStats } from './types.ts';
 /** The lane Ack frames and piggybacked acks travel on. */
 const ackLane: LaneName = 'reliable';
 const noRefusals: never[] = [];
+/** While a link is busy, one heartbeat in this many intervals still goes out, for the round-trip time. */
+const beatsPerRttProbe = 5;
 
 /** A frame waiting to be sent, or a chunked message whose chunk frames are made one at a time as the channel drains. */
 type Queued = { readonly bytes: Uint8Array } | OutgoingTransfer;
@@ -60,6 +62,8 @@ export class PeerSession {
   /** Depth of frame handlers running now: replies they send wait until the frame is noted for acknowledgement. */
   #handling = 0;
   #deferredFlush = false;
+  #lastSentAt = 0;
+  #skippedBeats = 0;
   #policy: ReceivePolicy | undefined;
 
   constructor(link: Link, options: Partial<SessionOptions> = {}) {
@@ -262,6 +266,7 @@ export class PeerSession {
     }
     this.stats.framesSent++;
     this.stats.bytesSent += bytes.length;
+    this.#lastSentAt = now();
     return true;
   }
 
@@ -379,6 +384,10 @@ export class PeerSession {
       for (const error of this.#reassembly.expire()) this.#refuse(error);
       this.stats.reassemblyBytes = this.#reassembly.heldBytes;
     }
+    // The peer hears us anyway while we send (frames, acks, echoes of its beats): then a beat only every few intervals,
+    // to keep the round-trip time fresh. A host broadcasting to hundreds sends no heartbeats at all in between.
+    if (now() - this.#lastSentAt < this.#options.heartbeatIntervalMs * 0.75 && ++this.#skippedBeats < beatsPerRttProbe) return;
+    this.#skippedBeats = 0;
     this.#sendControl({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: now(), echo: 0 }) }, 'unreliable');
   }
 
