@@ -84,7 +84,11 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
     ),
     note:
       `The same round trips as above (${input.rttRounds} rounds × ${input.pingsPerRound}, warm-up left out), pooled per system: tails from ` +
-      `${input.rttRounds * input.pingsPerRound} samples each. "Added" is what Beckon or PeerJS adds to a round trip, in microseconds.`,
+      `${input.rttRounds * input.pingsPerRound} samples each. "Added" is what Beckon or PeerJS adds to a round trip, in microseconds.` +
+      (place.startsWith('Node')
+        ? ''
+        : " In a page that is not cross-origin isolated Chromium's `performance.now()` moves in 100 µs steps, as large as the round trips: " +
+          'these quantiles are multiples of 0.1 ms and their ratios quantised (cross-origin isolation broke the PeerServer connection here; not fixed).'),
   };
   const bulkTable: Table = {
     title: `Bulk transfer of ${Math.round(input.bulkBytes / 2 ** 20)} MiB on the reliable lane, ${place}`,

@@ -42,15 +42,9 @@ export async function overheadChromium(input: OverheadInput, reporter: LabReport
     const open = async () => {
       const context = await browser.newContext();
       await context.grantPermissions(['camera', 'microphone']);
-      // Cross-origin isolation: without it performance.now() is coarsened to 100 µs, as large as the round trips timed.
-      await context.route('**/*', async (route) => {
-        const response = await route.fetch();
-        await route.fulfill({ response, headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } });
-      });
       const page = await context.newPage();
       page.on('pageerror', (error) => reporter.log(`page error: ${error.message}`));
       await page.goto(url);
-      if (!(await page.evaluate(() => globalThis.crossOriginIsolated))) reporter.log('page is not cross-origin isolated: times are coarsened to 100 µs');
       await page.waitForFunction(() => 'beckonBench' in globalThis);
       return page;
     };
