@@ -48,6 +48,7 @@ export class LoopbackTransport implements Transport {
   readonly #network: LoopbackNetwork;
   readonly #links = new Set<LoopbackLink>();
   #onLink: ((link: Link) => void) | undefined;
+  #accept: ((remoteId: string) => boolean) | undefined;
   #listenLanes: readonly LaneConfig[] = [];
   #closed = false;
 
@@ -63,6 +64,7 @@ export class LoopbackTransport implements Transport {
 
   listen(options: ListenOptions, onLink: (link: Link) => void): void {
     this.#listenLanes = options.lanes;
+    this.#accept = options.accept;
     this.#onLink = onLink;
   }
 
@@ -71,6 +73,9 @@ export class LoopbackTransport implements Transport {
     await delay(0);
     const remote = this.#network.peer(remoteId);
     if (!remote || !remote.#onLink) throw new BeckonError('not-connected', `No peer "${remoteId}" is listening`, { peer: remoteId });
+    if (remote.#accept !== undefined && !remote.#accept(this.localId)) {
+      throw new BeckonError('not-connected', `Peer "${remoteId}" turned the connection away`, { peer: remoteId });
+    }
     const lanes = options.lanes.filter((lane) => remote.#listenLanes.some((other) => other.id === lane.id));
     const local = new LoopbackLink(remoteId, lanes, this.#network.options);
     const far = new LoopbackLink(this.localId, lanes, this.#network.options);

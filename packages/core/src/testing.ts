@@ -1,6 +1,6 @@
 /**
  * `@beckon/core/testing`: what tests need and apps do not. An in-memory transport for unit tests, and the low-level
- * pieces a test uses to play a hostile peer (raw sessions, the trust primitives behind admission).
+ * pieces a test uses to play a hostile peer (raw sessions, control messages, the trust primitives behind admission).
  */
 import type { HostRoom } from './room/host.ts';
 import type { MemberRoom } from './room/member.ts';
@@ -12,6 +12,7 @@ export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
 export type { LoopbackChannel, LoopbackLink } from './loopback.ts';
 export { defaultSessionOptions, encodeChunkFrame, PeerSession } from './session/index.ts';
 export type { ChallengeContext, JoinContext } from './trust.ts';
+export { Ack, Chunk, Heartbeat, Hello, Join } from './gen/control.ts';
 export { checkChallengeSignature, checkInviteProof, checkWelcomeSignature, proveInvite, signChallenge, signWelcome } from './trust.ts';
 
 /** The member's session to its host, to send what an honest member never would. */

@@ -18,6 +18,7 @@ const root = rootFromJson({
             text: { type: 'string', id: 3 },
           },
         },
+        ChatDeleted: { options: { '(beckon.policy)': 'NOBODY' }, fields: { id: { type: 'string', id: 1 } } },
         ChatHistory: {
           options: { '(beckon.policy)': 'NOBODY' },
           fields: { messages: { rule: 'repeated', type: 'ChatMessage', id: 1 } },
@@ -30,6 +31,8 @@ const root = rootFromJson({
             text: { type: 'string', id: 4 },
             at: { type: 'uint64', id: 5 },
             private: { type: 'bool', id: 6 },
+            toId: { type: 'string', id: 7 },
+            toName: { type: 'string', id: 8 },
           },
         },
         ChatPosted: { options: { '(beckon.policy)': 'NOBODY' }, fields: { message: { type: 'ChatMessage', id: 1 } } },
@@ -76,9 +79,25 @@ const root = rootFromJson({
             closesAt: { type: 'uint64', id: 12 },
             correct: { rule: 'repeated', type: 'uint32', id: 13 },
             openedAt: { type: 'uint64', id: 14 },
+            results: { type: 'ResultsPolicy', id: 15 },
+            withheld: { type: 'bool', id: 16 },
           },
         },
         PollStatus: { values: { POLL_STATUS_UNSPECIFIED: 0, OPEN: 1, CLOSED: 2, PUBLISHED: 3 } },
+        PollTally: {
+          options: { '(beckon.policy)': 'NOBODY' },
+          fields: {
+            pollId: { type: 'string', id: 1 },
+            counts: { rule: 'repeated', type: 'uint32', id: 2 },
+            respondents: { type: 'uint32', id: 3 },
+            texts: { rule: 'repeated', type: 'string', id: 4 },
+            withheld: { type: 'bool', id: 5 },
+          },
+        },
+        PublishedPolls: {
+          options: { '(beckon.policy)': 'NOBODY' },
+          fields: { polls: { rule: 'repeated', type: 'PollState', id: 1 } },
+        },
         React: {
           options: {
             '(beckon.lane)': 'UNRELIABLE',
@@ -96,6 +115,9 @@ const root = rootFromJson({
             emoji: { type: 'string', id: 3 },
             at: { type: 'uint64', id: 4 },
           },
+        },
+        ResultsPolicy: {
+          values: { RESULTS_POLICY_UNSPECIFIED: 0, RESULTS_AFTER_ANSWER: 1, RESULTS_AFTER_PUBLISH: 2, RESULTS_LIVE: 3 },
         },
         SendChat: {
           options: {
@@ -233,8 +255,50 @@ export interface PollState {
   /** Indexes of the correct options for a quiz, sent only once published. */
   correct: number[];
   openedAt: number;
+  /** Who may see the counts and answers before the teacher publishes them. */
+  results: ResultsPolicy;
+  /** The counts and answers are withheld from this participant (the policy does not let them see them yet). */
+  withheld: boolean;
 }
 export const PollState: MessageType<PollState> = messageType<PollState>(root, 'classroom.PollState');
+
+export const ResultsPolicy = {
+  RESULTS_POLICY_UNSPECIFIED: 0,
+  /** Each student sees the results once their own answer is recorded. */
+  RESULTS_AFTER_ANSWER: 1,
+  /** Students see the results only once the teacher publishes them (the default of quizzes and anonymous polls). */
+  RESULTS_AFTER_PUBLISH: 2,
+  /** Everyone watches the results as they come in. */
+  RESULTS_LIVE: 3,
+} as const;
+export type ResultsPolicy = (typeof ResultsPolicy)[keyof typeof ResultsPolicy];
+
+/**
+ * What changed in the current poll's results: sent (at most every ~50 ms) instead of the whole poll, and only to the
+ * participants the results policy lets see them. Carries no ids: who answered stays with the teacher.
+ */
+export interface PollTally {
+  pollId: string;
+  counts: number[];
+  respondents: number;
+  /** Free-text answers the teacher has approved, sorted. */
+  texts: string[];
+  /** The counts and answers are withheld from this participant (only `respondents` is news). */
+  withheld: boolean;
+}
+export const PollTally: MessageType<PollTally> = messageType<PollTally>(root, 'classroom.PollTally');
+
+/**
+ * Every poll of the lesson whose results were published, oldest first: retained, so late joiners and reloaded
+ * students see them.
+ */
+export interface PublishedPolls {
+  polls: PollState[];
+}
+export const PublishedPolls: MessageType<PublishedPolls> = messageType<PublishedPolls>(
+  root,
+  'classroom.PublishedPolls',
+);
 
 /** The host's record of this member's own ballot, sent to that member only (after each vote and on rejoin). */
 export interface BallotReceipt {
@@ -263,8 +327,17 @@ export interface ChatMessage {
   at: number;
   /** Sent privately to the teacher; only the teacher and the sender see it. */
   private: boolean;
+  /** A private reply from the teacher: the participant it is for ('' otherwise). */
+  toId: string;
+  toName: string;
 }
 export const ChatMessage: MessageType<ChatMessage> = messageType<ChatMessage>(root, 'classroom.ChatMessage');
+
+/** The teacher deleted a chat message for everyone. */
+export interface ChatDeleted {
+  id: string;
+}
+export const ChatDeleted: MessageType<ChatDeleted> = messageType<ChatDeleted>(root, 'classroom.ChatDeleted');
 
 /** One new chat message. */
 export interface ChatPosted {
@@ -287,9 +360,12 @@ export const messageTypes = [
   Hand,
   HandQueue,
   PollState,
+  PollTally,
+  PublishedPolls,
   BallotReceipt,
   Reaction,
   ChatMessage,
+  ChatDeleted,
   ChatPosted,
   ChatHistory,
 ] as const;

@@ -48,17 +48,64 @@ describe('budgets for everything a peer can send', () => {
     }
   });
 
-  it('caps how many links may be waiting to join at once', async () => {
+  it('caps how many links may be waiting to join at once, turning the rest away before they negotiate', async () => {
     const network = new LoopbackNetwork();
     const host = hostRoom({ transport: network.transport('room-cap'), types: hostTypes, maxPendingLinks: 8 });
     try {
-      const links = await Promise.all(Array.from({ length: 20 }, (_, i) => network.transport(`s${i}`).connect('room-cap', { lanes: defaultLanes, timeoutMs: 2000 })));
-      const states = links.map(quiet);
-      await waitFor(() => states.filter((s) => s.closed()).length >= 12, 2000, 'links beyond the cap to be closed');
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => network.transport(`s${i}`).connect('room-cap', { lanes: defaultLanes, timeoutMs: 2000 })),
+      );
+      const links = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
+      const turnedAway = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason as BeckonError] : []));
+      expect(links).toHaveLength(8);
+      expect(turnedAway).toHaveLength(12);
+      expect(turnedAway.every((error) => error.code === 'not-connected' && /turned the connection away/.test(error.message))).toBe(true);
+      links.forEach(quiet);
       // An honest member still gets in once the strangers are gone.
       for (const link of links) link.close();
       const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-cap', name: 'Ada' });
       expect(ada.state).toBe('open');
+      await ada.leave();
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('turns away, before negotiating, a stranger it cut off for flooding, and a member it removed for flooding, for quarantineMs', async () => {
+    const network = new LoopbackNetwork();
+    const host = hostRoom({ transport: network.transport('room-q'), types: hostTypes, quarantineMs: 600, rateLimit: { perSecond: 10, burst: 10, removeAfter: 5 } });
+    try {
+      const strangerTransport = network.transport('stranger');
+      const link = await strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 });
+      const { closed } = quiet(link);
+      const garbage = new Uint8Array(40).fill(0xff);
+      for (let i = 0; i < 64 && !closed(); i++) link.channels.get('reliable')!.send(garbage);
+      await waitFor(closed, 2000, 'the stranger to be cut off');
+      await expect(strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'not-connected' });
+
+      // A joined member flooding far over its rate is removed, and its transport id turned away too.
+      const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-q', name: 'Eve', reconnect: false });
+      const raw = memberSession(eve)!.link.channels.get('reliable')!;
+      for (let seq = 1; seq <= 400 && raw.state === 'open'; seq++) {
+        raw.send(encodeFrame({ type: File.id, payload: new Uint8Array(0), seq }));
+        if (seq % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await waitFor(() => host.participants.every((p) => p.id !== eve.selfId), 3000, 'the flooder to be removed');
+      await waitFor(() => eve.state === 'closed', 2000, 'the flooder to give up');
+      // Back with the same transport id (her room closed its transport when it was refused).
+      const eveAgain = network.peer('eve') ?? network.transport('eve');
+      await expect(eveAgain.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 })).rejects.toMatchObject({
+        code: 'not-connected',
+        message: expect.stringMatching(/turned the connection away/),
+      });
+
+      // Honest peers are not affected, and the quarantine ends.
+      const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-q', name: 'Ada' });
+      expect(ada.state).toBe('open');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const again = await strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 });
+      quiet(again);
+      again.close();
       await ada.leave();
     } finally {
       await host.close();

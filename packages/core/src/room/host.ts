@@ -6,13 +6,14 @@ import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import { PeerSession } from '../session/index.ts';
+import { Quarantine } from './quarantine.ts';
 import { registerSessions } from './sessions.ts';
 import type { ReceivePolicy, SessionStats } from '../session/index.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
 import { now } from '../util.ts';
-import { AdmissionGate, admitJoin } from './admission.ts';
+import { AdmissionGate, admitJoin, tooManyFramesBeforeJoin } from './admission.ts';
 import { Room } from './base.ts';
 import { broadcastRecipients, fanOut } from './fanout.ts';
 import { Budget, checkMemberFrame, decodes, defaultMaxPayloadBytes, defaultRateLimit, memberReceivePolicy } from './policy.ts';
@@ -48,6 +49,7 @@ export class HostRoom extends Room {
     () => this.#members.keys(),
     (id, payload) => this.#sendControl(id, RosterUpdate.id, payload),
   );
+  readonly #quarantine: Quarantine;
 
   constructor(options: HostOptions) {
     super(options);
@@ -57,6 +59,7 @@ export class HostRoom extends Room {
     this.#rateLimit = options.rateLimit === false ? undefined : { ...defaultRateLimit, ...options.rateLimit };
     for (const type of controlTypes) this.registry.add(type);
     this.#roster = new Roster(options.resumeBufferSize ?? 1000, options.identities);
+    this.#quarantine = new Quarantine(options.quarantineMs ?? 60_000, 4096);
     registerSessions(this, (id) => (id === undefined ? undefined : this.#members.get(id)?.session));
   }
 
@@ -75,7 +78,9 @@ export class HostRoom extends Room {
       metadata: this.options.metadata ?? {},
     };
     this.participantMap.set(self.id, self);
-    this.transport.listen({ lanes: this.lanes }, (link) => this.#accept(link));
+    // Checked before a link negotiates, so turning a peer away costs no handshake.
+    const accept = (remoteId: string): boolean => !this.#quarantine.has(remoteId) && this.#pendingLinks < (this.#options.maxPendingLinks ?? 32);
+    this.transport.listen({ lanes: this.lanes, accept }, (link) => this.#accept(link));
     this.setState('open');
     this.emit('participants', this.participants);
     return this;
@@ -127,6 +132,12 @@ export class HostRoom extends Room {
       slot.removedReason = reason;
       this.#tellRefused(slot.session, 'removed', reason);
     }
+  }
+
+  /** Removal for flooding: the participant, and its transport id for a while, so it cannot even make the host negotiate. */
+  #removeFlooder(slot: MemberSlot): void {
+    this.#quarantine.add(slot.session.peer);
+    this.remove(slot.participant.id, 'removed: too many refused messages');
   }
 
   /** Lets a removed participant join again. */
@@ -197,9 +208,10 @@ export class HostRoom extends Room {
     session.events.on('error', (error) => {
       // A joined member's refused frames (bad chunks, ...) count against it like refused messages do.
       const slot = participantId === undefined ? undefined : this.#members.get(participantId);
-      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
+      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.#removeFlooder(slot);
     });
     session.events.on('closed', ({ reason }) => {
+      if (participantId === undefined && reason === tooManyFramesBeforeJoin) this.#quarantine.add(link.remoteId);
       settlePending();
       clearTimeout(joinTimer);
       if (participantId !== undefined) this.#disconnected(participantId, session, reason);
@@ -285,7 +297,7 @@ export class HostRoom extends Room {
         const type = this.registry.get(typeId);
         return type && !controlTypes.includes(type) ? type.maxBytes || maxPayload : 0;
       },
-      () => this.remove(slot.participant.id, 'removed: too many refused messages'),
+      () => this.#removeFlooder(slot),
     );
   }
 
@@ -374,7 +386,7 @@ export class HostRoom extends Room {
   #refuseFrame(slot: MemberSlot, frame: Frame, error: BeckonError): void {
     this.reportError(error);
     if (slot.budget.strike()) {
-      this.remove(slot.participant.id, 'removed: too many refused messages');
+      this.#removeFlooder(slot);
       return;
     }
     if (!slot.budget.shouldTell()) return;

@@ -45,7 +45,7 @@ export function preJoinPolicy(bad: () => void): ReceivePolicy {
   let frames = 0;
   return {
     admit(kind, size) {
-      if (++frames > preJoinFrames || size > preJoinFrameBytes || kind === 'chunk') {
+      if (++frames > preJoinFrames || size > preJoinFrameBytes || kind === 'chunk' || kind === 'malformed') {
         bad();
         return false;
       }

@@ -37,9 +37,10 @@ export interface SessionOptions {
 export interface ReceivePolicy {
   /**
    * Asked for every decoded frame before anything is done with it, control frames and chunks included; false drops
-   * it unseen (no echo, no ack, no reassembly). `kind` says what it is; `size` is its encoded length.
+   * it unseen (no echo, no ack, no reassembly). `kind` says what it is (`malformed`: bytes that are no frame at all,
+   * refused whatever the answer, but they count too); `size` is its encoded length.
    */
-  admit(kind: 'message' | 'chunk' | 'ack' | 'heartbeat', size: number): boolean;
+  admit(kind: 'message' | 'chunk' | 'ack' | 'heartbeat' | 'malformed', size: number): boolean;
   /** Largest size of a chunked message of this type the peer may send; 0 = it may not chunk it at all. */
   maxTransferBytes(type: number): number;
 }

@@ -292,7 +292,11 @@ export class PeerSession {
 
   #handleFrame(lane: LaneName, data: Uint8Array): void {
     const decoded = decodeFrame(data);
-    if (!decoded.ok) return this.#refuse(decoded.error);
+    if (!decoded.ok) {
+      // Garbage counts against the peer's budget like anything else it sends.
+      if (this.#policy && !this.#policy.admit('malformed', data.length)) this.stats.overBudget++;
+      return this.#refuse(decoded.error);
+    }
     const frame = decoded.value;
     const kind = frame.type === Chunk.id ? 'chunk' : frame.type === Ack.id ? 'ack' : frame.type === Heartbeat.id ? 'heartbeat' : 'message';
     if (this.#policy && !this.#policy.admit(kind, data.length)) {

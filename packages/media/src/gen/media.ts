@@ -21,6 +21,7 @@ const root = rootFromJson({
             hasMic: { type: 'bool', id: 5 },
             hasCamera: { type: 'bool', id: 6 },
             error: { type: 'string', id: 7 },
+            sfuFeed: { type: 'uint32', id: 8 },
           },
         },
         MediaRoster: {
@@ -32,8 +33,10 @@ const root = rootFromJson({
             invited: { rule: 'repeated', type: 'string', id: 4 },
             requests: { rule: 'repeated', type: 'string', id: 5 },
             version: { type: 'uint32', id: 6 },
+            topology: { type: 'MediaTopology', id: 7 },
           },
         },
+        MediaTopology: { values: { MEDIA_TOPOLOGY_UNSPECIFIED: 0, P2P: 1, SFU: 2 } },
         RequestStage: {
           options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'HOST_ONLY' },
           fields: { raised: { type: 'bool', id: 1 } },
@@ -46,6 +49,16 @@ const root = rootFromJson({
             hasMic: { type: 'bool', id: 3 },
             hasCamera: { type: 'bool', id: 4 },
             error: { type: 'string', id: 5 },
+          },
+        },
+        SfuGrant: {
+          options: { '(beckon.lane)': 'RELIABLE', '(beckon.policy)': 'NOBODY', '(beckon.max_bytes)': 1024 },
+          fields: {
+            url: { type: 'string', id: 1 },
+            room: { type: 'uint32', id: 2 },
+            pin: { type: 'string', id: 3 },
+            token: { type: 'string', id: 4 },
+            feed: { type: 'uint32', id: 5 },
           },
         },
         StageInvite: {
@@ -118,8 +131,22 @@ export interface MediaPeer {
   hasMic: boolean;
   hasCamera: boolean;
   error: string;
+  /**
+   * In the SFU topology: the Janus feed id the host gave this participant to publish on, 0 while it may not.
+   * Receivers subscribe to exactly these feeds, so nobody can pass off a feed as someone else's.
+   */
+  sfuFeed: number;
 }
 export const MediaPeer: MessageType<MediaPeer> = messageType<MediaPeer>(root, 'media.MediaPeer');
+
+export const MediaTopology = {
+  MEDIA_TOPOLOGY_UNSPECIFIED: 0,
+  /** Every publisher calls every receiver (PeerJS media calls): one upload per receiver. */
+  P2P: 1,
+  /** Every publisher uploads once to a Janus VideoRoom, which forwards to every receiver. */
+  SFU: 2,
+} as const;
+export type MediaTopology = (typeof MediaTopology)[keyof typeof MediaTopology];
 
 /** Who publishes media and each participant's switches. Retained: late joiners and reloads get it. */
 export interface MediaRoster {
@@ -133,8 +160,25 @@ export interface MediaRoster {
   requests: string[];
   /** Increases with every change. */
   version: number;
+  /** How media travels now (the host decides; 'auto' switches at a room size). */
+  topology: MediaTopology;
 }
 export const MediaRoster: MessageType<MediaRoster> = messageType<MediaRoster>(root, 'media.MediaRoster');
+
+/**
+ * The host's pass into its SFU room, sent to one member: the pin lets it watch; a token and a feed id
+ * (only while the host lets it publish) let it publish. Sent again whenever either changes.
+ */
+export interface SfuGrant {
+  /** The Janus WebSocket API. */
+  url: string;
+  room: number;
+  pin: string;
+  /** '' while this member may not publish. */
+  token: string;
+  feed: number;
+}
+export const SfuGrant: MessageType<SfuGrant> = messageType<SfuGrant>(root, 'media.SfuGrant');
 
 export const messageTypes = [
   SetMediaStatus,
@@ -144,4 +188,5 @@ export const messageTypes = [
   StageInvite,
   MediaPeer,
   MediaRoster,
+  SfuGrant,
 ] as const;
