@@ -1,23 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
+import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, fromWireClock, wireClock } from './codec.ts';
 import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
 import { encodeChunkFrame } from './session/index.ts';
 import { rootFromJson, messageType, typeId } from './schema.ts';
 
 describe('frame codec', () => {
-  const sample = { type: typeId('demo.Chat'), payload: Uint8Array.of(1, 2, 3, 250), seq: 42, sentAt: 1_763_000_000_123.5, from: 'ada', to: 'bea', id: 9 };
+  // The clock travels as whole ms modulo 2^28 (`sent_ms`); the receiver rebuilds it next to its own clock.
+  const sentAt = Math.floor(Date.now()) - 1234;
+  const sample = { type: typeId('demo.Chat'), payload: Uint8Array.of(1, 2, 3, 250), seq: 42, sentAt, from: 'ada', to: 'bea', id: 9, ack: 77 };
+  const { sentAt: _clock, ...rest } = sample;
+  const wire = { ...rest, sentMs: wireClock(sentAt) };
 
   it('writes exactly what the generated Envelope type writes', () => {
-    expect(Array.from(encodeFrame(sample))).toEqual(Array.from(Envelope.encode(sample)));
+    expect(Array.from(encodeFrame(sample))).toEqual(Array.from(Envelope.encode(wire)));
   });
 
   it('reads what the generated Envelope type writes, and the reverse', () => {
-    const decoded = decodeFrame(Envelope.encode(sample));
+    const decoded = decodeFrame(Envelope.encode(wire));
     expect(decoded.ok && { ...decoded.value, payload: Array.from(decoded.value.payload) }).toEqual({ ...sample, payload: [1, 2, 3, 250] });
     const envelope = Envelope.decode(encodeFrame(sample));
     expect(envelope.seq).toBe(42);
     expect(envelope.from).toBe('ada');
+  });
+
+  it('rebuilds the sender clock across the 2^28 ms wrap, whichever side of it each clock is', () => {
+    const wrap = 2 ** 28;
+    for (const [sent, receiver] of [
+      [5 * wrap - 10, 5 * wrap + 30],
+      [5 * wrap + 10, 5 * wrap - 30],
+      [1_763_000_000_123, 1_763_000_000_123 + 36 * 3600_000],
+      [1_763_000_000_123, 1_763_000_000_123 - 36 * 3600_000],
+    ] as const) {
+      expect(fromWireClock(wireClock(sent), receiver)).toBe(sent);
+    }
+  });
+
+  it('is 4 bytes smaller than with a double clock', () => {
+    const frame = { type: 7, payload: Uint8Array.of(1, 2), sentAt: 1_763_000_000_123 };
+    expect(encodeFrame(frame).length).toBe(Envelope.encode({ ...frame, sentAt: 1.5 }).length - 4);
+  });
+
+  it('reads an ack appended to a finished frame', () => {
+    for (const ack of [1, 127, 128, 300_000, 0xffffffff]) {
+      const decoded = decodeFrame(appendAck(encodeFrame(sample), ack));
+      expect(decoded.ok && [decoded.value.ack, decoded.value.seq, Array.from(decoded.value.payload)]).toEqual([ack, 42, [1, 2, 3, 250]]);
+    }
   });
 
   it('skips fields a newer peer added to the envelope', () => {

@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs/light.js';
 import { BeckonError } from './errors.ts';
-import { describe } from './util.ts';
+import { describe, now } from './util.ts';
 
 /**
  * The wire envelope (protos/beckon/envelope.proto), encoded by hand on the hot path so a frame is written
@@ -20,6 +20,8 @@ export interface Frame {
   readonly to: string;
   /** Room-level id of a reliable message in its sender's stream, for exactly-once delivery across reconnects; 0 = none. */
   readonly id: number;
+  /** Piggybacked acknowledgement: the highest reliable seq handled from the other side; 0 = none. */
+  readonly ack?: number;
 }
 
 export type FrameInit = Pick<Frame, 'type' | 'payload'> & Partial<Omit<Frame, 'type' | 'payload'>>;
@@ -31,18 +33,62 @@ const TAG_SENT_AT = (4 << 3) | 1; // double
 const TAG_FROM = (5 << 3) | 2;
 const TAG_TO = (6 << 3) | 2;
 const TAG_ID = (7 << 3) | 0;
+const TAG_ACK = (8 << 3) | 0;
+const TAG_SENT_MS = (10 << 3) | 0;
+
+/** `sent_ms` carries the clock modulo 2^28 ms: 4 varint bytes, unambiguous while two clocks differ by under 37 hours. */
+const sentMsWrap = 2 ** 28;
+
+/** The clock as written on the wire: whole ms modulo 2^28, never 0 (0 means not stamped). */
+export function wireClock(sentAt: number): number {
+  return Math.floor(sentAt) % sentMsWrap || sentMsWrap - 1;
+}
+
+/** A wire clock back to ms since the epoch: the value with those low bits nearest to `reference` (the receiver's clock). */
+export function fromWireClock(sentMs: number, reference: number): number {
+  const base = reference - (reference % sentMsWrap) + sentMs;
+  const candidates = [base - sentMsWrap, base, base + sentMsWrap];
+  let best = base;
+  for (const candidate of candidates) if (Math.abs(candidate - reference) < Math.abs(best - reference)) best = candidate;
+  return best;
+}
 
 const emptyBytes = new Uint8Array(0);
+
+function writeHeadFields(writer: protobuf.Writer, frame: FrameInit): void {
+  if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
+  if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
+  if (frame.to) writer.uint32(TAG_TO).string(frame.to);
+  if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
+  if (frame.ack) writer.uint32(TAG_ACK).uint32(frame.ack);
+  if (frame.sentAt) writer.uint32(TAG_SENT_MS).uint32(wireClock(frame.sentAt));
+}
+
+/** Most bytes `appendAck` adds: a tag and a 32-bit varint. */
+export const maxAckBytes = 6;
+
+/** A frame with an `ack` field appended, written as it leaves (protobuf fields may come in any order). */
+export function appendAck(frame: Uint8Array, ack: number): Uint8Array {
+  let length = 1;
+  for (let rest = ack >>> 7; rest > 0; rest >>>= 7) length++;
+  const out = new Uint8Array(frame.length + 1 + length);
+  out.set(frame);
+  let at = frame.length;
+  out[at++] = TAG_ACK;
+  let value = ack >>> 0;
+  while (value > 0x7f) {
+    out[at++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  out[at] = value;
+  return out;
+}
 
 export function encodeFrame(frame: FrameInit): Uint8Array {
   const writer = protobuf.Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   if (frame.payload.length > 0) writer.uint32(TAG_PAYLOAD).bytes(frame.payload);
-  if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
-  if (frame.sentAt) writer.uint32(TAG_SENT_AT).double(frame.sentAt);
-  if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
-  if (frame.to) writer.uint32(TAG_TO).string(frame.to);
-  if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
+  writeHeadFields(writer, frame);
   return writer.finish();
 }
 
@@ -53,11 +99,7 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
 export function encodeFrameHead(frame: FrameInit): Uint8Array {
   const writer = protobuf.Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
-  if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
-  if (frame.sentAt) writer.uint32(TAG_SENT_AT).double(frame.sentAt);
-  if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
-  if (frame.to) writer.uint32(TAG_TO).string(frame.to);
-  if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
+  writeHeadFields(writer, frame);
   writer.uint32(TAG_PAYLOAD).uint32(frame.payload.length);
   return writer.finish();
 }
@@ -75,6 +117,8 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
     let from = '';
     let to = '';
     let id = 0;
+    let ack = 0;
+    let sentMs = 0;
     while (reader.pos < reader.len) {
       const tag = reader.uint32();
       switch (tag) {
@@ -99,6 +143,12 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
         case TAG_ID:
           id = reader.uint32();
           break;
+        case TAG_ACK:
+          ack = reader.uint32();
+          break;
+        case TAG_SENT_MS:
+          sentMs = reader.uint32();
+          break;
         default:
           // Unknown fields from a newer peer are skipped, as protobuf promises.
           if (tag === 0 || (tag & 7) === 4) throw new Error(`invalid tag ${tag}`);
@@ -106,7 +156,8 @@ export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
       }
     }
     if (type === undefined) throw new Error('frame has no type');
-    return { ok: true, value: { type, payload, seq, sentAt, from, to, id } };
+    if (sentMs) sentAt = fromWireClock(sentMs, now());
+    return { ok: true, value: { type, payload, seq, sentAt, from, to, id, ack } };
   } catch (cause) {
     return {
       ok: false,

@@ -1,7 +1,7 @@
 import { formatBytes, formatCount, formatRatio, formatRatioSummary, formatSummary } from '../harness/format.ts';
 import { calibrate, measureInterleaved, rateSampler, summarize, type Summary } from '../harness/stats.ts';
 import type { BarChart, Benchmark, BenchContext, BenchResult } from '../harness/types.ts';
-import { beckonFormat, binaryPackFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
+import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
 import { messageKinds, random, type MessageKind } from './codec/messages.ts';
 import { verifyRoundTrips } from './codec/verify.ts';
 
@@ -30,6 +30,7 @@ interface Row {
   readonly throughput: Readonly<Record<FormatKey, Summary>>;
   readonly speedupVsBinaryPack: Summary;
   readonly speedupVsJson: Summary;
+  readonly speedupVsCompactJson: Summary;
 }
 
 export interface CodecSettings {
@@ -85,7 +86,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   const root = loadBenchProtos();
   const samples = new Map(kinds.map((kind) => [kind.key, kind.samples(settings.samplesPerKind)]));
   const beckon = beckonFormat(kinds, root);
-  const formats = formatsOverride ?? [beckon, binaryPackFormat(), jsonFormat(kinds)];
+  const formats = formatsOverride ?? [beckon, beckonFormat(kinds, root, 'relayed'), binaryPackFormat(), jsonFormat(kinds), compactJsonFormat(kinds, root)];
   const byKey = new Map(formats.map((f) => [f.key, f]));
   const get = (key: FormatKey): Format => {
     const format = byKey.get(key);
@@ -112,7 +113,9 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
     { key: 'mixNoFiles', label: 'Weighted mix without file chunks', lane: 'both', share: '—', items: mix(realTime, samples) },
   ];
 
-  const keys: FormatKey[] = ['beckon', 'binarypack', 'json'];
+  // Timed: every format but the relayed Beckon frame, which differs from the direct one by a 10-character string.
+  const keys: FormatKey[] = ['beckon', 'binarypack', 'json', 'jsonCompact'];
+  const sized: FormatKey[] = ['beckon', 'beckonRelayed', 'binarypack', 'json', 'jsonCompact'];
   // Run every format on every group before timing any, so the first group is not measured while the
   // engine still sees only its shapes (an app decodes all its kinds in one process).
   for (const group of groups) {
@@ -121,7 +124,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   const rows: Row[] = [];
   const totalSteps = groups.length * settings.rounds;
   for (const [g, group] of groups.entries()) {
-    const bytes = Object.fromEntries(keys.map((key) => [key, meanBytes(get(key), group.items)])) as Record<FormatKey, number>;
+    const bytes = Object.fromEntries(sized.map((key) => [key, meanBytes(get(key), group.items)])) as Record<FormatKey, number>;
     const payload = group.items.reduce((sum, item) => sum + root.lookupType(item.kind.protoName).encode(item.value).finish().length, 0) / group.items.length;
     const ops = Object.fromEntries(keys.map((key) => [key, encodeDecode(get(key), group.items)])) as Record<FormatKey, (n: number) => void>;
     const variants = Object.fromEntries(
@@ -147,6 +150,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
       throughput: measured.summaries,
       speedupVsBinaryPack: speedup('binarypack'),
       speedupVsJson: speedup('json'),
+      speedupVsCompactJson: speedup('jsonCompact'),
     });
   }
   if (!Number.isFinite(sink)) throw new Error('decoded values were not numbers');
@@ -154,17 +158,24 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   const mixRow = rows.find((row) => row.group.key === 'mixNoFiles');
   const summary = mixRow
     ? [
-        `In the real-time mix (every kind but file chunks, weighted), a Beckon message averages`,
-        `**${formatBytes(mixRow.bytes.beckon)} bytes** against ${formatBytes(mixRow.bytes.binarypack)} with BinaryPack`,
-        `(${formatRatio(mixRow.bytes.binarypack / mixRow.bytes.beckon)}) and ${formatBytes(mixRow.bytes.json)} with JSON`,
-        `(${formatRatio(mixRow.bytes.json / mixRow.bytes.beckon)}), and one core encodes and decodes`,
-        `**${formatCount(mixRow.throughput.beckon.median)} messages/s**: ${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's rate`,
-        `and ${formatRatio(mixRow.speedupVsJson.median)} JSON's.`,
+        `In the real-time mix (every kind but file chunks, weighted), a Beckon frame as the room sends it averages`,
+        `**${formatBytes(mixRow.bytes.beckon)} bytes** (${formatBytes(mixRow.bytes.beckonRelayed)} relayed by the host) against`,
+        `${formatBytes(mixRow.bytes.binarypack)} with BinaryPack (${formatRatio(mixRow.bytes.binarypack / mixRow.bytes.beckon)}),`,
+        `${formatBytes(mixRow.bytes.json)} with JSON rounded to 2 decimals (${formatRatio(mixRow.bytes.json / mixRow.bytes.beckon)}) and`,
+        `${formatBytes(mixRow.bytes.jsonCompact)} with compact array JSON (Beckon is ${formatRatio(mixRow.bytes.beckon / mixRow.bytes.jsonCompact)} of it);`,
+        `one core encodes and decodes **${formatCount(mixRow.throughput.beckon.median)} messages/s**: ${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's rate,`,
+        `${formatRatio(mixRow.speedupVsJson.median)} JSON's and ${formatRatio(mixRow.speedupVsCompactJson.median)} compact JSON's.`,
       ].join(' ')
     : '';
 
   const categories = rows.map((row) => row.group.label);
-  const labels: Record<FormatKey, string> = { beckon: 'Beckon', binarypack: 'BinaryPack (PeerJS)', json: 'JSON' };
+  const labels: Record<FormatKey, string> = {
+    beckon: 'Beckon',
+    beckonRelayed: 'Beckon, relayed',
+    binarypack: 'BinaryPack (PeerJS)',
+    json: 'JSON (2 decimals)',
+    jsonCompact: 'Compact JSON',
+  };
   const charts: BarChart[] = [
     {
       id: 'bytes',
@@ -173,7 +184,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
       scale: 'log',
       format: 'bytes',
       categories,
-      series: keys.map((key) => ({ name: labels[key], values: rows.map((row) => ({ value: row.bytes[key] })) })),
+      series: sized.map((key) => ({ name: labels[key], values: rows.map((row) => ({ value: row.bytes[key] })) })),
     },
     {
       id: 'throughput',
@@ -199,22 +210,32 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
           { label: 'Lane' },
           { label: 'Share of mix', align: 'right' },
           { label: 'Beckon (payload + envelope)', align: 'right' },
+          { label: 'Beckon relayed', align: 'right' },
           { label: 'BinaryPack', align: 'right' },
           { label: 'JSON', align: 'right' },
+          { label: 'Compact JSON', align: 'right' },
           { label: 'BinaryPack / Beckon', align: 'right' },
           { label: 'JSON / Beckon', align: 'right' },
+          { label: 'Beckon / compact JSON', align: 'right' },
         ],
         rows: rows.map((row) => [
           row.group.label,
           row.group.lane,
           row.group.share,
           `${formatBytes(row.bytes.beckon)} (${formatBytes(row.payload)} + ${formatBytes(row.bytes.beckon - row.payload)})`,
+          formatBytes(row.bytes.beckonRelayed),
           formatBytes(row.bytes.binarypack),
           formatBytes(row.bytes.json),
+          formatBytes(row.bytes.jsonCompact),
           formatRatio(row.bytes.binarypack / row.bytes.beckon),
           formatRatio(row.bytes.json / row.bytes.beckon),
+          formatRatio(row.bytes.beckon / row.bytes.jsonCompact),
         ]),
-        note: "Mean over the kind's sample messages (the mixes: over their messages, weighted by share). The envelope holds the type id (5 bytes), the payload's tag and length (2–4 bytes) and, on the reliable lane, an ack sequence number (3 bytes).",
+        note:
+          "Mean over the kind's sample messages (the mixes: over their messages, weighted by share). The envelope is what the room's send path writes: " +
+          "the type id (5 bytes), the payload's tag and length (2–4 bytes), the sender's clock (5 bytes), and on the reliable lane the link's sequence " +
+          'number, the room message id and a piggybacked ack (3 bytes each); relayed frames add the sender\'s 10-character participant id (12 bytes). ' +
+          'JSON and compact JSON carry the payload and a type only: no clock, no sequence numbers, no sender.',
       },
       {
         title: 'Encode + decode throughput (messages/s, one core)',
@@ -223,16 +244,20 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
           { label: 'Beckon', align: 'right' },
           { label: 'BinaryPack', align: 'right' },
           { label: 'JSON', align: 'right' },
+          { label: 'Compact JSON', align: 'right' },
           { label: 'Beckon / BinaryPack', align: 'right' },
           { label: 'Beckon / JSON', align: 'right' },
+          { label: 'Beckon / compact JSON', align: 'right' },
         ],
         rows: rows.map((row) => [
           row.group.label,
           formatSummary(row.throughput.beckon),
           formatSummary(row.throughput.binarypack),
           formatSummary(row.throughput.json),
+          formatSummary(row.throughput.jsonCompact),
           formatRatioSummary(row.speedupVsBinaryPack),
           formatRatioSummary(row.speedupVsJson),
+          formatRatioSummary(row.speedupVsCompactJson),
         ]),
         note: `Median [p25–p75] of ${settings.rounds} rounds; each round times one ${Math.round(settings.sampleSeconds * 1000)} ms batch per format, in rotating order, and the ratios are taken within each round.`,
       },
@@ -247,7 +272,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         messages: row.group.items.length,
         bytes: { ...row.bytes, beckonPayload: row.payload, beckonEnvelope: row.bytes.beckon - row.payload },
         throughput: row.throughput,
-        beckonSpeedup: { binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson },
+        beckonSpeedup: { binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson, jsonCompact: row.speedupVsCompactJson },
       })),
     },
   };
@@ -258,14 +283,17 @@ export const codec: Benchmark = {
   title: 'Codec: bytes and encode + decode throughput',
   description: [
     'Bytes per message and encode + decode throughput for a mix of classroom and game messages',
-    '(packages/bench/protos/bench.proto), in three formats: **Beckon** (the payload encoded with protobufjs inside',
-    "Beckon's wire envelope, `encodeFrame`/`decodeFrame`; the receiver looks the type up by its id), **BinaryPack**",
-    "(`peerjs-js-binarypack` 2.1.0, PeerJS's default serialization, packing the same object with a `type` field, as",
-    'a PeerJS user would) and **JSON** (`JSON.stringify` + `TextEncoder` and back; bytes base64-encoded with Node\'s',
-    '`Buffer`, faster than the `btoa` a browser app would use). Every decode builds the object and reads a field;',
-    'every format must round-trip every sample exactly before anything is timed. Floats are float32-exact values,',
-    'which protobuf `float` keeps in 4 bytes and BinaryPack and JSON carry as doubles. Not counted: PeerJS splits a',
-    'BinaryPack message above 16,300 bytes into chunks with their own headers, and SCTP/DTLS framing is the same for all.',
+    '(packages/bench/protos/bench.proto), in five formats: **Beckon** (the payload encoded with protobufjs inside',
+    "Beckon's wire envelope with every field the room's send path sets: clock, sequence number, message id, piggybacked ack;",
+    'codec.test.ts checks the fields against frames a real room sends), the same frame **relayed** by the host (plus the',
+    "sender's id), **BinaryPack** (`peerjs-js-binarypack` 2.1.0, PeerJS's default serialization, packing the same object",
+    'with a `type` field, as a PeerJS user would), **JSON** (`JSON.stringify` + `TextEncoder` and back, floats rounded to',
+    '2 decimals as the game bench does) and **compact JSON** (an array per message, fields in declaration order, floats',
+    'rounded to 2 decimals: what a developer who cares about size writes). Bytes fields are base64 in both JSONs (Node\'s',
+    '`Buffer`). Every decode builds the object and reads a field; every format must round-trip every sample (the JSONs',
+    'within their rounding) before anything is timed. Floats are float32-exact values, which protobuf `float` keeps in',
+    '4 bytes and BinaryPack carries as doubles. Not counted: PeerJS splits a BinaryPack message above 16,300 bytes into',
+    'chunks with their own headers, and SCTP/DTLS framing is the same for all.',
   ].join(' '),
   run: (ctx) => runCodec(ctx, ctx.quick ? quickSettings : fullSettings),
 };

@@ -28,6 +28,7 @@ import { canIsolate, runInLab } from '../lab/namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../lab/node-webrtc.ts';
 import { profile } from '../lab/profiles.ts';
 import { ImpairedRelay } from '../lab/relay.ts';
+import type { WireInput, WireRow } from '../lab/tasks/game-wire.ts';
 
 // ---- The scene: N entities moving about a 2048 × 2048 field, the arena demo's field layout -------------------
 
@@ -38,9 +39,9 @@ const schema = new EntitySchema([
   int('kind', 0, 3),
   int('color', 0, 15),
 ]);
-const rules: GameRules = { schema, tickRate: 60, applyInput: () => {} };
+export const rules: GameRules = { schema, tickRate: 60, applyInput: () => {} };
 const tickRate = 60;
-const snapshotRate = 20;
+export const snapshotRate = 20;
 
 interface Mover {
   vx: number;
@@ -61,7 +62,7 @@ function seeded(seed: number): () => number {
 }
 
 /** Entities gliding at 60–240 units/s, turning gently and bouncing off the walls (what a game's movers do). */
-function makeScene(count: number, seed = 1) {
+export function makeScene(count: number, seed = 1) {
   const random = seeded(seed);
   const world = new Map<number, EntityState>();
   const movers = new Map<number, Mover>();
@@ -447,6 +448,19 @@ const bps = (bytesPerSnapshot: number): string => formatInteger(bytesPerSnapshot
 const us = (s: Summary): string => `${s.median < 10 ? s.median.toFixed(1) : formatInteger(s.median)} [${s.p25 < 10 ? s.p25.toFixed(1) : formatInteger(s.p25)}–${s.p75 < 10 ? s.p75.toFixed(1) : formatInteger(s.p75)}]`;
 const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : formatInteger(value));
 
+/** The measured figures first: what the relay counted each way. */
+function wireSummary(wire: readonly WireRow[]): string[] {
+  const moving = wire.find((row) => row.scene === 'moving');
+  const idle = wire.find((row) => row.scene === 'idle');
+  if (!moving || !idle) return ['The on-the-wire run did not complete.'];
+  const kB = (bytes: number): string => (bytes / 1000).toFixed(1);
+  return [
+    `**Measured through the lab relay**, 256 moving entities cost ${kB(moving.down.wireBytesPerSecond)} KB/s down`,
+    `(**${(moving.down.wireBytesPerSecond / snapshotRate / moving.entities).toFixed(2)} B per entity per snapshot**, all headers included) and`,
+    `${kB(moving.up.wireBytesPerSecond)} KB/s up (60 Hz inputs, acks); standing still, ${formatInteger(((idle.down.wireBytesPerSecond + idle.up.wireBytesPerSecond) * 8) / 1000)} kbit/s both ways.`,
+  ];
+}
+
 export async function runGameSync(ctx: BenchContext, settings: Settings) {
   const counts = [64, 256];
   const sizes: SizeRow[] = [];
@@ -470,6 +484,12 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     ctx.log(`staleness run failed: ${stalenessError}`);
   }
   ctx.progress(counts.length + 2, counts.length + 2, 'staleness');
+  let wire: WireRow[] = [];
+  try {
+    wire = (await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10 }, 120_000)).result.rows;
+  } catch (error) {
+    ctx.log(`wire run failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   const moving = sizes.filter((row) => row.moving);
   const idle = sizes.filter((row) => !row.moving);
@@ -554,6 +574,36 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         `${settings.staleness.seconds} s per lane, one run each.`,
     });
   }
+  if (wire.length > 0) {
+    const kB = (bytes: number): string => (bytes / 1000).toFixed(1);
+    tables.push({
+      title: 'On the wire, both directions, 256 entities (UDP through the lab relay)',
+      columns: [
+        { label: 'Scene' },
+        { label: 'Down KB/s (wire)', align: 'right' },
+        { label: 'Down packets/s', align: 'right' },
+        { label: 'Down B per entity per snapshot', align: 'right' },
+        { label: 'Up KB/s (wire)', align: 'right' },
+        { label: 'Up packets/s', align: 'right' },
+        { label: 'Total kbit/s', align: 'right' },
+        { label: 'Beckon frames down / up KB/s', align: 'right' },
+      ],
+      rows: wire.map((row) => [
+        row.scene,
+        kB(row.down.wireBytesPerSecond),
+        row.down.packetsPerSecond.toFixed(0),
+        (row.down.wireBytesPerSecond / snapshotRate / row.entities).toFixed(2),
+        kB(row.up.wireBytesPerSecond),
+        row.up.packetsPerSecond.toFixed(0),
+        formatInteger(((row.down.wireBytesPerSecond + row.up.wireBytesPerSecond) * 8) / 1000),
+        `${kB(row.down.frameBytesPerSecond)} / ${kB(row.up.frameBytesPerSecond)}`,
+      ]),
+      note:
+        'Counted by the relay: every UDP packet between host and client (DTLS, SCTP, SACKs, heartbeats, acks, the client\'s 60 Hz inputs), ' +
+        'plus 28 bytes of IPv4 and UDP header each. The snapshot and input lane is the unreliable one; no impairment. "idle" is the same ' +
+        `scene standing still. ${wire[0]?.seconds.toFixed(0)} s each after 1.5 s of warm-up.`,
+    });
+  }
   const n256 = moving.find((row) => row.entities === 256)!;
   const n64 = moving.find((row) => row.entities === 64)!;
   const idle64 = idle.find((row) => row.entities === 64)!;
@@ -579,7 +629,8 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     });
   }
   const summary = [
-    `With 256 moving entities at 20 snapshots/s, Beckon's delta snapshots cost **${bps(n256.wire.delta)} B/s per client on the wire**`,
+    ...wireSummary(wire),
+    `Modelled (payload plus a fixed 93 B of headers per packet, downstream only): with 256 moving entities at 20 snapshots/s, Beckon's delta snapshots cost ${bps(n256.wire.delta)} B/s per client`,
     `(${formatBytes(n256.payload.delta)} B payload per snapshot) against ${bps(n256.wire.json)} B/s for full JSON`,
     `(**${formatRatio(n256.payload.json / n256.payload.delta)} smaller** payload) and ${bps(n256.wire.protobuf)} B/s for full protobuf`,
     `(${formatRatio(n256.payload.protobuf / n256.payload.delta)}); at 64 entities ${formatRatio(n64.payload.json / n64.payload.delta)} smaller than JSON.`,
@@ -592,7 +643,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     summary,
     tables,
     charts,
-    data: { sizes, timings, staleness, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
+    data: { sizes, timings, staleness, wire, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
   };
 }
 

@@ -45,6 +45,8 @@ const host = '127.0.0.1';
  */
 export class ImpairedRelay {
   readonly stats: RelayStats = { received: 0, forwarded: 0, dropped: 0 };
+  /** UDP payload bytes and packets received per route, keyed `<sender's real port>><receiver's real port>`. */
+  readonly routes = new Map<string, { packets: number; bytes: number }>();
   #impairment: Impairment;
   readonly #byReal = new Map<number, Promise<Endpoint>>();
   readonly #queue: Pending[] = [];
@@ -127,6 +129,11 @@ export class ImpairedRelay {
   #receive(to: number, data: Buffer, from: RemoteInfo): void {
     if (this.#closed) return;
     this.stats.received++;
+    const key = `${from.port}>${to}`;
+    const route = this.routes.get(key) ?? { packets: 0, bytes: 0 };
+    route.packets++;
+    route.bytes += data.length;
+    this.routes.set(key, route);
     const { delayMs, jitterMs, loss, outage } = this.#impairment;
     const at = performance.now();
     const inOutage = outage !== undefined && (at - this.#started) % outage.periodMs < outage.durationMs;

@@ -42,6 +42,8 @@ const root = rootFromJson({
             from: { type: 'string', id: 5 },
             to: { type: 'string', id: 6 },
             id: { type: 'uint32', id: 7 },
+            ack: { type: 'uint32', id: 8 },
+            sentMs: { type: 'uint32', id: 10 },
           },
         },
         Error: {
@@ -101,6 +103,11 @@ const root = rootFromJson({
           fields: { code: { type: 'string', id: 1 }, message: { type: 'string', id: 2 } },
         },
         Role: { values: { ROLE_UNSPECIFIED: 0, MEMBER: 1, HOST: 2, OBSERVER: 3 } },
+        RosterChange: { fields: { joined: { type: 'ParticipantJoined', id: 1 }, left: { type: 'ParticipantLeft', id: 2 } } },
+        RosterUpdate: {
+          options: { '(beckon.policy)': 'NOBODY' },
+          fields: { changes: { rule: 'repeated', type: 'RosterChange', id: 1 } },
+        },
         Welcome: {
           options: { '(beckon.policy)': 'NOBODY' },
           fields: {
@@ -225,6 +232,23 @@ export const ParticipantLeft: MessageType<ParticipantLeft> = messageType<Partici
   'beckon.ParticipantLeft',
 );
 
+/** One join or leave, in a RosterUpdate: exactly one of the two is set. */
+export interface RosterChange {
+  joined?: ParticipantJoined | null;
+  left?: ParticipantLeft | null;
+}
+export const RosterChange: MessageType<RosterChange> = messageType<RosterChange>(root, 'beckon.RosterChange');
+
+/**
+ * Since protocol 3: the host coalesces joins and leaves over a short window into one frame per member, in order, so
+ * a room of N members costs N frames per window instead of N per change. A new member's Welcome lists the roster as
+ * of the last update; what changed since comes in the next one.
+ */
+export interface RosterUpdate {
+  changes: RosterChange[];
+}
+export const RosterUpdate: MessageType<RosterUpdate> = messageType<RosterUpdate>(root, 'beckon.RosterUpdate');
+
 export interface Leave {
   reason: string;
 }
@@ -286,6 +310,8 @@ export const messageTypes = [
   Refused,
   ParticipantJoined,
   ParticipantLeft,
+  RosterChange,
+  RosterUpdate,
   Leave,
   Heartbeat,
   Ack,

@@ -15,6 +15,8 @@ const root = rootFromJson({
             from: { type: 'string', id: 5 },
             to: { type: 'string', id: 6 },
             id: { type: 'uint32', id: 7 },
+            ack: { type: 'uint32', id: 8 },
+            sentMs: { type: 'uint32', id: 10 },
           },
         },
       },
@@ -29,7 +31,7 @@ export interface Envelope {
   payload: Uint8Array;
   /** Per-link sequence number of a reliable message the sender wants acknowledged; 0 = none. */
   seq: number;
-  /** Sender's wall clock when sent, milliseconds since the Unix epoch. */
+  /** Sender's wall clock when sent, milliseconds since the Unix epoch. Unused since protocol 3 (see sent_ms). */
   sentAt: number;
   /** Participant id of the original sender. Set only by the host when it relays; members' values are ignored. */
   from: string;
@@ -40,6 +42,16 @@ export interface Envelope {
    * re-sent after a reconnect is delivered exactly once; 0 = not tracked (unreliable lanes, control frames).
    */
   id: number;
+  /**
+   * Since protocol 3: the highest reliable seq this sender has received and handled from the other side, carried on
+   * a frame that leaves anyway, so most acknowledgements cost no frame of their own; 0 = none.
+   */
+  ack: number;
+  /**
+   * Since protocol 3: the sender's wall clock in whole milliseconds modulo 2^28 (74.6 hours), 5 bytes on the wire
+   * instead of 9; the receiver takes the value nearest its own clock. 0 = not stamped.
+   */
+  sentMs: number;
 }
 export const Envelope: MessageType<Envelope> = messageType<Envelope>(root, 'beckon.Envelope');
 

@@ -1,6 +1,6 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
-import { Error as ErrorMessage, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
+import { Error as ErrorMessage, Leave, Refused, RosterUpdate, Welcome } from '../gen/control.ts';
 import { randomId } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
@@ -20,7 +20,8 @@ import { Budget, checkMemberFrame, decodes, defaultMaxPayloadBytes, defaultRateL
 import { Roster } from './roster.ts';
 import type { Known } from './roster.ts';
 import type { Delivery, HostOptions, IdentityRecord, LinkInfo, Participant, RateLimit, SendOptions } from './types.ts';
-import { controlTypes, linkInfo, toMessage, welcomeMessage } from './wire.ts';
+import { concat, RosterUpdates } from './roster-updates.ts';
+import { controlTypes, linkInfo, welcomeMessage } from './wire.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -44,6 +45,10 @@ export class HostRoom extends Room {
   readonly #options: HostOptions;
   /** Links that have not joined yet. */
   #pendingLinks = 0;
+  readonly #rosterUpdates = new RosterUpdates(
+    () => this.#members.keys(),
+    (id, payload) => this.#sendControl(id, RosterUpdate.id, payload),
+  );
   readonly #quarantine: Quarantine;
 
   constructor(options: HostOptions) {
@@ -144,6 +149,7 @@ export class HostRoom extends Room {
   async close(): Promise<void> {
     if (this.connectionState === 'closed') return;
     this.setState('closed');
+    this.#rosterUpdates.stop();
     for (const slot of this.#members.values()) slot.session.close('host closed');
     this.#members.clear();
     await this.transport.close();
@@ -154,6 +160,8 @@ export class HostRoom extends Room {
   }
 
   #sendFrame(frame: Frame, lane: LaneName, recipients: readonly string[]): Delivery {
+    // Members learn of a participant before they hear anything about them.
+    this.#rosterUpdates.flush();
     const config = this.lanes.find((candidate) => candidate.name === lane);
     const tracked = config !== undefined && isReliable(config);
     return fanOut(frame, lane, tracked, recipients, this.#roster, (id) => this.#members.get(id)?.session, (error) => this.reportError(error));
@@ -258,9 +266,11 @@ export class HostRoom extends Room {
     }
     this.participantMap.set(id, participant);
 
-    const welcome = welcomeMessage(this.roomName, participant, this.participants, this.#retained.values(), rejoined, this.#epoch, record.incoming.lastId);
+    // The roster comes encoded per participant (copied, not re-encoded, for every newcomer), after the rest of the Welcome.
+    const welcome = welcomeMessage(this.roomName, participant, [], this.#retained.values(), rejoined, this.#epoch, record.incoming.lastId);
     try {
-      session.send({ type: Welcome.id, payload: Welcome.encode(welcome) }, 'reliable');
+      const roster = this.#rosterUpdates.welcomeRoster(id, this.participants);
+      session.send({ type: Welcome.id, payload: concat([Welcome.encode(welcome), roster]) }, 'reliable');
       // What the member missed while away, in order; it drops any it already has.
       const resumeFrom = join.resumeEpoch === this.#epoch ? join.resumeId : Number.POSITIVE_INFINITY;
       for (const kept of record.outgoing.pending(resumeFrom)) {
@@ -273,7 +283,7 @@ export class HostRoom extends Room {
     } catch (error) {
       if (error instanceof BeckonError) this.reportError(error.withPeer(id));
     }
-    this.#broadcastControl(ParticipantJoined.id, ParticipantJoined.encode({ participant: toMessage(participant), rejoined }), id);
+    this.#rosterUpdates.joined(participant, rejoined);
     this.emit('join', { participant, rejoined });
     this.emit('participants', this.participants);
     return id;
@@ -391,14 +401,11 @@ export class HostRoom extends Room {
     }
   }
 
-  #broadcastControl(type: number, payload: Uint8Array, except: string): void {
-    for (const [id, slot] of this.#members) {
-      if (id === except) continue;
-      try {
-        slot.session.send({ type, payload }, 'reliable', false);
-      } catch (error) {
-        if (error instanceof BeckonError) this.reportError(error.withPeer(id));
-      }
+  #sendControl(id: string, type: number, payload: Uint8Array): void {
+    try {
+      this.#members.get(id)?.session.send({ type, payload }, 'reliable', false);
+    } catch (error) {
+      if (error instanceof BeckonError) this.reportError(error.withPeer(id));
     }
   }
 
@@ -412,7 +419,7 @@ export class HostRoom extends Room {
     this.participantMap.delete(id);
     if (!participant || this.connectionState === 'closed') return;
     const why = slot.removedReason ?? reason;
-    this.#broadcastControl(ParticipantLeft.id, ParticipantLeft.encode({ id, reason: why }), id);
+    this.#rosterUpdates.left(id, why);
     this.emit('leave', { participant, reason: why });
     this.emit('participants', this.participants);
   }

@@ -1,6 +1,7 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
-import { Challenge, Error as ErrorMessage, Hello, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, Welcome } from '../gen/control.ts';
+import { Challenge, Error as ErrorMessage, Hello, Join, Leave, ParticipantJoined, ParticipantLeft, Refused, RosterUpdate, Welcome } from '../gen/control.ts';
+import type { ParticipantJoined as Joined, ParticipantLeft as Left } from '../gen/control.ts';
 import { randomId } from '../ids.ts';
 import type { Identity } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
@@ -310,22 +311,19 @@ export class MemberRoom extends Room {
         else if (this.#hostVerified) this.#giveUp(error);
         return;
       }
-      case ParticipantJoined.id: {
-        const joined = decodeControl(ParticipantJoined, frame, peer, report);
-        if (!joined?.participant) return;
-        const participant = fromMessage(joined.participant);
-        this.participantMap.set(participant.id, participant);
-        this.emit('join', { participant, rejoined: joined.rejoined });
-        this.emit('participants', this.participants);
+      case RosterUpdate.id: {
+        const update = decodeControl(RosterUpdate, frame, peer, report);
+        if (!update) return;
+        let changed = false;
+        for (const change of update.changes) changed = (change.joined ? this.#joined(change.joined) : change.left ? this.#left(change.left) : false) || changed;
+        if (changed) this.emit('participants', this.participants);
         return;
       }
+      case ParticipantJoined.id:
       case ParticipantLeft.id: {
-        const left = decodeControl(ParticipantLeft, frame, peer, report);
-        const participant = left && this.participantMap.get(left.id);
-        if (!left || !participant) return;
-        this.participantMap.delete(left.id);
-        this.emit('leave', { participant, reason: left.reason });
-        this.emit('participants', this.participants);
+        // Sent one by one before protocol 3; still read.
+        const changed = frame.type === ParticipantJoined.id ? this.#joined(decodeControl(ParticipantJoined, frame, peer, report)) : this.#left(decodeControl(ParticipantLeft, frame, peer, report));
+        if (changed) this.emit('participants', this.participants);
         return;
       }
       case ErrorMessage.id: {
@@ -341,6 +339,23 @@ export class MemberRoom extends Room {
     }
   }
 
+  /** A join from the host; our own (the roster update that follows our Welcome) changes nothing. */
+  #joined(joined: Joined | undefined): boolean {
+    if (!joined?.participant || joined.participant.id === this.selfId) return false;
+    const participant = fromMessage(joined.participant);
+    this.participantMap.set(participant.id, participant);
+    this.emit('join', { participant, rejoined: joined.rejoined });
+    return true;
+  }
+
+  #left(left: Left | undefined): boolean {
+    const participant = left && this.participantMap.get(left.id);
+    if (!left || !participant || left.id === this.selfId) return false;
+    this.participantMap.delete(left.id);
+    this.emit('leave', { participant, reason: left.reason });
+    return true;
+  }
+
   #applyWelcome(welcome: Welcome, hostPeer: string): void {
     // A new host start (or first join): its message ids start again.
     this.#fromHostStream.restart(welcome.epoch);
@@ -350,6 +365,8 @@ export class MemberRoom extends Room {
       this.participantMap.set(participant.id, participant);
       if (participant.role === 'host') this.#hostParticipantId = participant.id;
     }
+    // The roster is the host's as of its last update, which may predate our own join.
+    if (welcome.self) this.participantMap.set(this.selfId, fromMessage(welcome.self));
     if (!this.#hostParticipantId) this.#hostParticipantId = hostPeer;
     this.#attempt = 0;
     this.setState('open');

@@ -7,7 +7,7 @@ import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
 /** Version of the control protocol; a host refuses members that speak another. */
-export const protocolVersion = 2;
+export const protocolVersion = 3;
 
 export type Role = 'host' | 'member' | 'observer';
 

@@ -11,6 +11,7 @@ import {
   ParticipantLeft,
   Refused,
   Role as RoleValue,
+  RosterUpdate,
   Welcome,
 } from '../gen/control.ts';
 import type { Participant as ParticipantMessage } from '../gen/control.ts';
@@ -22,7 +23,7 @@ import { now } from '../util.ts';
 import type { LinkInfo, Participant, Role } from './types.ts';
 
 /** Room-level control messages: registered on both sides, never accepted as application messages. */
-export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, ErrorMessage];
+export const controlTypes: readonly MessageType[] = [Hello, Challenge, Join, Leave, Welcome, Refused, ParticipantJoined, ParticipantLeft, RosterUpdate, ErrorMessage];
 export const controlIds: ReadonlySet<number> = new Set(controlTypes.map((type) => type.id));
 
 const roleNames = new Map<number, Role>([

@@ -14,19 +14,31 @@ interface Refusal {
 }
 
 /**
- * The receiving side of acknowledgements: frames are acknowledged cumulatively, coalesced over a short window, and a
- * refused frame travels in the ack with its reason, so the sender's `Delivery` tells the truth.
+ * The receiving side of acknowledgements: frames are acknowledged cumulatively. The ack rides on the next reliable
+ * frame leaving for the peer (`take`); only when none leaves within a short window, or a refusal must travel with its
+ * reason (so the sender's `Delivery` tells the truth), does an Ack frame of its own go out.
  */
 export class AckWindow {
   readonly #delayMs: number;
   readonly #send: (ack: { seq: number; refused: Refusal[] }) => void;
   #seq = 0;
+  /** Highest seq the peer has been told about, in an Ack frame or piggybacked. */
+  #told = 0;
   readonly #refusals: Refusal[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDelay = 0;
 
-  constructor(delayMs: number, send: (ack: { seq: number; refused: Refusal[] }) => void) {
+  readonly #spacingMs: number;
+  #lastFrameAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * `delayMs` coalesces a burst; `spacingMs` keeps Ack frames of their own that far apart on a busy one-way stream (a
+   * host broadcasting to hundreds), while the first after a quiet spell, and any carrying a refusal, waits only `delayMs`.
+   */
+  constructor(delayMs: number, send: (ack: { seq: number; refused: Refusal[] }) => void, spacingMs = 0) {
     this.#delayMs = delayMs;
     this.#send = send;
+    this.#spacingMs = spacingMs;
   }
 
   /** Frame `seq` was handled: accepted, or refused with `refusal`. */
@@ -35,11 +47,32 @@ export class AckWindow {
     if (refusal && this.#refusals.length < maxRefusalsPerAck) {
       this.#refusals.push({ seq, code: refusal.code, message: refusal.message.slice(0, 200) });
     }
-    if (this.#timer !== undefined) return;
+    if (this.#timer !== undefined) {
+      // A refusal is a verdict someone waits for: it does not wait for the spacing.
+      if (!refusal || this.#timerDelay <= this.#delayMs) return;
+      clearTimeout(this.#timer);
+    }
+    const t = performance.now();
+    const delay = refusal ? this.#delayMs : Math.max(this.#delayMs, this.#lastFrameAt + this.#spacingMs - t);
+    this.#timerDelay = delay;
+    // Not cleared when an ack is piggybacked: one timer per window is cheaper than one clearTimeout per frame.
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
+      if (this.#seq <= this.#told && this.#refusals.length === 0) return;
+      this.#told = this.#seq;
+      this.#lastFrameAt = performance.now();
       this.#send({ seq: this.#seq, refused: this.#refusals.splice(0) });
-    }, this.#delayMs);
+    }, delay);
+  }
+
+  /** The cumulative ack a frame leaving now should carry, or 0: nothing new, or a refusal is waiting, which must reach the sender before anything acknowledges past it. */
+  pending(): number {
+    return this.#seq <= this.#told || this.#refusals.length > 0 ? 0 : this.#seq;
+  }
+
+  /** `seq` (from `pending`) left on a frame of the ack lane, which Ack frames cannot overtake. */
+  told(seq: number): void {
+    this.#told = Math.max(this.#told, seq);
   }
 
   stop(): void {
@@ -63,13 +96,15 @@ export class PendingDeliveries {
   }
 
   /** Settles everything up to the ack's sequence number; `peer` names the acknowledging peer in refusals. */
-  acknowledge(ack: Ack, peer: string): void {
-    const refused = new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
+  acknowledge(ack: Pick<Ack, 'seq' | 'refused'>, peer: string): void {
+    if (this.#pending.size === 0) return;
+    // Piggybacked acks come with every reply and almost never carry refusals: no map for them.
+    const refused = ack.refused.length === 0 ? undefined : new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
     const at = now();
     for (const [seq, resolve] of this.#pending) {
       if (seq > ack.seq) break;
       this.#pending.delete(seq);
-      const refusal = refused.get(seq);
+      const refusal = refused?.get(seq);
       this.#finish(
         resolve,
         refusal

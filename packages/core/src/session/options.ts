@@ -18,8 +18,13 @@ export interface SessionOptions {
    * stall a page survives plus one heartbeat interval: a busy tab is not a dead one.
    */
   readonly heartbeatTimeoutMs: number;
-  /** Acknowledgements are coalesced for this long. */
+  /** Acknowledgements are coalesced for this long (most ride on a frame going back anyway). */
   readonly ackDelayMs: number;
+  /**
+   * Ack frames of their own are at least this far apart on a stream that never answers (a host broadcasting to
+   * hundreds of members gets a tenth of the acks at 100 ms); the first after a quiet spell and refusals wait only ackDelayMs.
+   */
+  readonly ackSpacingMs: number;
   /** Incoming chunked transfers kept at once per peer. */
   readonly maxConcurrentTransfers: number;
   /** Bytes of unfinished incoming transfers kept at once per peer; a transfer that would exceed it is refused. */
@@ -51,6 +56,7 @@ export const defaultSessionOptions: SessionOptions = {
   // A 3 s main-thread stall (a slow laptop drawing, a tab coming back from the background) plus a missed beat.
   heartbeatTimeoutMs: 5000,
   ackDelayMs: 4,
+  ackSpacingMs: 100,
   maxConcurrentTransfers: 16,
   maxReassemblyBytes: 64 * 1024 * 1024,
   transferIdleMs: 10_000,

@@ -1,4 +1,4 @@
-import { decodeFrame, encodeFrame, encodeFrameHead } from '../codec.ts';
+import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, maxAckBytes } from '../codec.ts';
 import type { Frame, FrameInit } from '../codec.ts';
 import { Emitter } from '../emitter.ts';
 import { BeckonError } from '../errors.ts';
@@ -15,6 +15,12 @@ import { defaultSessionOptions } from './options.ts';
 import type { ReceivePolicy, SessionOptions } from './options.ts';
 import { Reassembly } from './reassembly.ts';
 import type { DeliveryResult, SessionEvents, SessionStats } from './types.ts';
+
+/** The lane Ack frames and piggybacked acks travel on. */
+const ackLane: LaneName = 'reliable';
+const noRefusals: never[] = [];
+/** While a link is busy, one heartbeat in this many intervals still goes out, for the round-trip time. */
+const beatsPerRttProbe = 5;
 
 /** A frame waiting to be sent, or a chunked message whose chunk frames are made one at a time as the channel drains. */
 type Queued = { readonly bytes: Uint8Array } | OutgoingTransfer;
@@ -53,6 +59,11 @@ export class PeerSession {
   #seq = 0;
   #nextTransfer = 1;
   #closed = false;
+  /** Depth of frame handlers running now: replies they send wait until the frame is noted for acknowledgement. */
+  #handling = 0;
+  #deferredFlush = false;
+  #lastSentAt = 0;
+  #skippedBeats = 0;
   #policy: ReceivePolicy | undefined;
 
   constructor(link: Link, options: Partial<SessionOptions> = {}) {
@@ -63,7 +74,7 @@ export class PeerSession {
     for (const [name, channel] of link.channels) {
       this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 });
     }
-    this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, 'reliable'));
+    this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, ackLane), this.#options.ackSpacingMs);
     this.#reassembly = new Reassembly(this.#options);
     this.#liveness = new Liveness(this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs, {
       beat: () => this.#beat(),
@@ -144,7 +155,9 @@ export class PeerSession {
     }
 
     const settled = seq ? this.#pending.track(seq) : Promise.resolve<DeliveryResult>({ ok: true, seq, at: now() });
-    this.#flush(lane);
+    // A reply sent while a frame is being handled leaves once that frame is acknowledged, so it carries the ack.
+    if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
+    else this.#flush(lane);
     return { seq, transfer, settled };
   }
 
@@ -214,7 +227,10 @@ export class PeerSession {
     while (lane.queue.length > 0 && lane.channel.bufferedAmount <= this.#options.highWaterMark) {
       const next = lane.queue[0]!;
       if ('bytes' in next) {
-        const written = this.#write(lane, next.bytes);
+        // Any small frame leaving on the ack lane carries the latest ack (protobuf fields may come in any order).
+        const ack = lane.channel.lane.name === ackLane && next.bytes.length + maxAckBytes <= this.frameLimit ? this.#acks.pending() : 0;
+        const written = this.#write(lane, ack ? appendAck(next.bytes, ack) : next.bytes);
+        if (written && ack) this.#acks.told(ack);
         if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
         lane.queue.shift();
         lane.queuedBytes -= next.bytes.length;
@@ -250,6 +266,7 @@ export class PeerSession {
     }
     this.stats.framesSent++;
     this.stats.bytesSent += bytes.length;
+    this.#lastSentAt = now();
     return true;
   }
 
@@ -260,7 +277,7 @@ export class PeerSession {
 
   /** Writes a small control frame straight to the channel, ahead of any queued bulk data. */
   #sendControl(init: FrameInit, laneName: LaneName): void {
-    const lane = this.#lanes.get(laneName) ?? this.#lanes.get('reliable');
+    const lane = this.#lanes.get(laneName) ?? this.#lanes.get(ackLane);
     if (!lane || this.#closed || lane.channel.state !== 'open') return;
     this.#write(lane, encodeFrame({ ...init, sentAt: init.sentAt || now() }));
   }
@@ -286,6 +303,7 @@ export class PeerSession {
       this.stats.overBudget++;
       return;
     }
+    if (frame.ack) this.#pending.acknowledge({ seq: frame.ack, refused: noRefusals }, this.peer);
     switch (kind) {
       case 'chunk':
         return this.#receiveChunk(lane, frame);
@@ -295,9 +313,19 @@ export class PeerSession {
         return this.#receiveHeartbeat(frame);
       default: {
         let refusal: BeckonError | undefined;
-        this.events.emit('frame', { frame, lane, size: data.length, refuse: (error) => (refusal ??= error) });
+        this.#handling++;
+        try {
+          this.events.emit('frame', { frame, lane, size: data.length, refuse: (error) => (refusal ??= error) });
+        } finally {
+          this.#handling--;
+        }
         // Acknowledged only after the listeners had their say, so a refused frame is never reported delivered.
         if (frame.seq) this.#acks.note(frame.seq, refusal);
+        if (this.#handling === 0 && this.#deferredFlush) {
+          this.#deferredFlush = false;
+          const ackState = this.#lanes.get(ackLane);
+          if (ackState) this.#flush(ackState);
+        }
       }
     }
   }
@@ -360,6 +388,10 @@ export class PeerSession {
       for (const error of this.#reassembly.expire()) this.#refuse(error);
       this.stats.reassemblyBytes = this.#reassembly.heldBytes;
     }
+    // The peer hears us anyway while we send (frames, acks, echoes of its beats): then a beat only every few intervals,
+    // to keep the round-trip time fresh. A host broadcasting to hundreds sends no heartbeats at all in between.
+    if (now() - this.#lastSentAt < this.#options.heartbeatIntervalMs * 0.75 && ++this.#skippedBeats < beatsPerRttProbe) return;
+    this.#skippedBeats = 0;
     this.#sendControl({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: now(), echo: 0 }) }, 'unreliable');
   }
 

@@ -2,7 +2,7 @@ import type { Format } from './formats.ts';
 import type { MessageKind } from './messages.ts';
 
 /** Where `actual` differs from `expected`, or undefined. Bytes compare by content, whatever their container. */
-export function difference(expected: unknown, actual: unknown, path = 'value'): string | undefined {
+export function difference(expected: unknown, actual: unknown, path = 'value', tolerance = 0): string | undefined {
   if (expected instanceof Uint8Array) {
     const bytes = ArrayBuffer.isView(actual)
       ? new Uint8Array(actual.buffer, actual.byteOffset, actual.byteLength)
@@ -18,7 +18,7 @@ export function difference(expected: unknown, actual: unknown, path = 'value'): 
     if (!Array.isArray(actual)) return `${path}: expected an array`;
     if (actual.length !== expected.length) return `${path}: expected ${expected.length} items, got ${actual.length}`;
     for (let i = 0; i < expected.length; i++) {
-      const diff = difference(expected[i], actual[i], `${path}[${i}]`);
+      const diff = difference(expected[i], actual[i], `${path}[${i}]`, tolerance);
       if (diff) return diff;
     }
     return undefined;
@@ -26,11 +26,12 @@ export function difference(expected: unknown, actual: unknown, path = 'value'): 
   if (typeof expected === 'object' && expected !== null) {
     if (typeof actual !== 'object' || actual === null) return `${path}: expected an object`;
     for (const [key, value] of Object.entries(expected)) {
-      const diff = difference(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
+      const diff = difference(value, (actual as Record<string, unknown>)[key], `${path}.${key}`, tolerance);
       if (diff) return diff;
     }
     return undefined;
   }
+  if (tolerance > 0 && typeof expected === 'number' && typeof actual === 'number' && Math.abs(expected - actual) <= tolerance * (1 + 1e-9)) return undefined;
   return Object.is(expected, actual) ? undefined : `${path}: expected ${String(expected)}, got ${String(actual)}`;
 }
 
@@ -41,7 +42,7 @@ export function verifyRoundTrips(formats: readonly Format[], kinds: readonly Mes
       for (const [i, value] of (samples.get(kind.key) ?? []).entries()) {
         const decoded = format.decode(format.encode(kind, value));
         if (decoded.kind !== kind.key) throw new Error(`${format.label}: ${kind.key} sample ${i} decoded as ${decoded.kind}`);
-        const diff = difference(value, decoded.value);
+        const diff = difference(value, decoded.value, 'value', format.floatTolerance ?? 0);
         if (diff) throw new Error(`${format.label}: ${kind.key} sample ${i} does not round-trip: ${diff}`);
         if (!Number.isFinite(kind.touch(decoded.value))) throw new Error(`${format.label}: ${kind.key} sample ${i}: touched field is not a number`);
       }

@@ -42,6 +42,8 @@ interface MembersInput {
   readonly members: number;
   readonly concurrency: number;
   readonly expect: number;
+  /** How long the host broadcasts: the members wait that long and 30 s more for every broadcast. */
+  readonly broadcastMs: number;
 }
 
 interface MembersResult {
@@ -80,7 +82,7 @@ export async function fanoutMembers(input: MembersInput, reporter: LabReporter):
   );
   const allJoinedMs = performance.now() - start;
   reporter.log(`${input.members} members joined in ${Math.round(allJoinedMs)} ms`);
-  const deadline = performance.now() + 30_000;
+  const deadline = performance.now() + input.broadcastMs + 30_000;
   while (latencies.length < input.expect && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
   cleanupLabWebRTC();
@@ -117,8 +119,8 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
           { progress: () => {}, log: (m) => reporter.log(m) },
           'lab/tasks/fanout.ts',
           'fanoutMembers',
-          { signal, hostId, members: size, concurrency: input.concurrency, expect: size * broadcasts },
-          180_000,
+          { signal, hostId, members: size, concurrency: input.concurrency, expect: size * broadcasts, broadcastMs: input.broadcastSeconds * 1000 },
+          180_000 + input.broadcastSeconds * 1000,
         );
         let failed: unknown;
         members.catch((error: unknown) => (failed = error));

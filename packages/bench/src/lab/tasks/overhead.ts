@@ -13,9 +13,28 @@ export interface OverheadInput {
   readonly bulkBytes: number;
 }
 
-/** Per system: summaries over rounds, and per-round ratios to raw. */
+/** Quantiles over every sample of a system on a lane (all rounds pooled, warm-up excluded). */
+export interface Pooled {
+  readonly n: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+}
+
+/** Per system: summaries over rounds, per-round ratios to raw, and quantiles over all samples pooled. */
 export interface OverheadResult {
-  readonly rtt: Record<LaneKind, { readonly p50: Record<System, Summary>; readonly p99: Record<System, Summary>; readonly p50Ratio: Record<System, Summary>; readonly p99Ratio: Record<System, Summary>; readonly lost: Record<System, number> }>;
+  readonly rtt: Record<
+    LaneKind,
+    {
+      readonly p50: Record<System, Summary>;
+      readonly p99: Record<System, Summary>;
+      readonly p50Ratio: Record<System, Summary>;
+      readonly p99Ratio: Record<System, Summary>;
+      readonly pooled: Record<System, Pooled>;
+      readonly lost: Record<System, number>;
+    }
+  >;
   readonly bulk: { readonly mbps: Record<System, Summary>; readonly ratio: Record<System, Summary> };
 }
 
@@ -35,6 +54,8 @@ export async function compareSystems(drivers: Record<System, DriverHandle>, inpu
   const rtt = {} as OverheadResult['rtt'];
   for (const lane of ['reliable', 'unreliable'] as const) {
     const p99s = Object.fromEntries(systems.map((s) => [s, [] as number[]])) as Record<System, number[]>;
+    // Every sample, per round, so the warm-up round can be left out of the pooled quantiles.
+    const all = Object.fromEntries(systems.map((s) => [s, [] as number[][]])) as Record<System, number[][]>;
     const lost = Object.fromEntries(systems.map((s) => [s, 0])) as Record<System, number>;
     const variants = Object.fromEntries(
       systems.map((system) => [
@@ -43,6 +64,7 @@ export async function compareSystems(drivers: Record<System, DriverHandle>, inpu
           const result = await drivers[system].rtt(lane, input.pingsPerRound);
           if (result.samples.length === 0) throw new Error(`${system}: every ping on the ${lane} lane was lost`);
           const sorted = result.samples.sort((a, b) => a - b);
+          all[system].push(sorted);
           p99s[system].push(quantile(sorted, 0.99));
           lost[system] += result.lost;
           return quantile(sorted, 0.5);
@@ -61,7 +83,13 @@ export async function compareSystems(drivers: Record<System, DriverHandle>, inpu
     const p99Ratio = Object.fromEntries(
       systems.map((s) => [s, summarize(p99s[s].slice(-input.rttRounds).map((v, i) => v / (rawP99[i] as number)))]),
     ) as Record<System, Summary>;
-    rtt[lane] = { p50: measured.summaries, p99, p50Ratio: measured.ratios, p99Ratio, lost };
+    const pooled = Object.fromEntries(
+      systems.map((s) => {
+        const sorted = all[s].slice(-input.rttRounds).flat().sort((a, b) => a - b);
+        return [s, { n: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), p999: quantile(sorted, 0.999) }];
+      }),
+    ) as Record<System, Pooled>;
+    rtt[lane] = { p50: measured.summaries, p99, p50Ratio: measured.ratios, p99Ratio, pooled, lost };
   }
   const bulk = await measureInterleaved({
     variants: Object.fromEntries(

@@ -1,0 +1,127 @@
+import { startServer } from '@beckon/cli';
+import { hostRoom, joinRoom } from '@beckon/core';
+import { hostSession, memberSession } from '@beckon/core/testing';
+import { GameClient, GameHost } from '@beckon/game';
+import { createPeerJsTransport } from '@beckon/peerjs';
+import { makeScene, rules, snapshotRate } from '../../benchmarks/game-sync.ts';
+import type { LabReporter } from '../namespace.ts';
+import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../node-webrtc.ts';
+import { ImpairedRelay } from '../relay.ts';
+
+export interface WireInput {
+  readonly entities: number;
+  readonly seconds: number;
+}
+
+/** One direction of a game link, as the relay saw it. */
+export interface WireDirection {
+  /** UDP payload (DTLS, SCTP and Beckon frames) per second. */
+  readonly udpBytesPerSecond: number;
+  /** With 28 bytes of IPv4 and UDP header per packet: what the link carries. */
+  readonly wireBytesPerSecond: number;
+  readonly packetsPerSecond: number;
+  /** Beckon frame bytes the sending session wrote per second, for comparison. */
+  readonly frameBytesPerSecond: number;
+}
+
+export interface WireRow {
+  readonly scene: 'moving' | 'idle';
+  readonly entities: number;
+  readonly seconds: number;
+  readonly down: WireDirection;
+  readonly up: WireDirection;
+}
+
+const ipUdpHeaderBytes = 28;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A GameHost and a GameClient over real WebRTC through the lab's relay (no impairment), the scene moving or standing
+ * still; the relay counts every UDP packet each way, inputs and acknowledgements included. Directions are told apart
+ * by matching each route's bytes to what each session wrote (downstream carries the host's frames).
+ */
+export async function gameSyncWire(input: WireInput, reporter: LabReporter): Promise<{ rows: WireRow[] }> {
+  installLabWebRTC();
+  const server = await startServer({ port: 0 });
+  const signal = { host: server.host, port: server.port, path: server.path };
+  const rows: WireRow[] = [];
+  try {
+    const relay = new ImpairedRelay();
+    useRelay(relay);
+    const room = hostRoom({ transport: await createPeerJsTransport({ ...signal, id: 'game-wire-host' }), rateLimit: false });
+    const scene = makeScene(input.entities, 7);
+    // Standing still first, then moving, on one connection: the moving phase tells the directions apart.
+    let moving = false;
+    let host: GameHost | undefined;
+    host = new GameHost(room, {
+      rules,
+      snapshotRate,
+      lane: 'unreliable',
+      step: (dt) => {
+        if (moving) scene.step(dt);
+        for (const [id, state] of scene.world) host!.world.set(id, state);
+      },
+    });
+    const member = await joinRoom({ transport: await createPeerJsTransport(signal), hostId: 'game-wire-host' });
+    const client = new GameClient(member, { rules, lane: 'unreliable' });
+    useRelay(undefined);
+    host.start();
+    client.start();
+    try {
+      await sleep(1500);
+      const hostStats = hostSession(room, member.selfId)!.stats;
+      const memberStats = memberSession(member)!.stats;
+      const phase = async (): Promise<{ seconds: number; routes: Map<string, { bytes: number; packets: number }>; hostFrames: number; memberFrames: number }> => {
+        const before = { routes: new Map([...relay.routes].map(([k, v]) => [k, { ...v }])), host: hostStats.bytesSent, member: memberStats.bytesSent };
+        const started = performance.now();
+        await sleep(input.seconds * 1000);
+        const seconds = (performance.now() - started) / 1000;
+        const routes = new Map(
+          [...relay.routes].map(([key, v]) => {
+            const was = before.routes.get(key) ?? { packets: 0, bytes: 0 };
+            return [key, { bytes: (v.bytes - was.bytes) / seconds, packets: (v.packets - was.packets) / seconds }] as const;
+          }),
+        );
+        return { seconds, routes, hostFrames: (hostStats.bytesSent - before.host) / seconds, memberFrames: (memberStats.bytesSent - before.member) / seconds };
+      };
+      const idle = await phase();
+      reporter.progress(1, 2, 'idle scene on the wire');
+      moving = true;
+      await sleep(500);
+      const busy = await phase();
+      reporter.progress(2, 2, 'moving scene on the wire');
+      const keys = [...busy.routes.keys()].sort((a, b) => busy.routes.get(b)!.bytes - busy.routes.get(a)!.bytes);
+      const [first = '', second = ''] = keys;
+      const bytes = (key: string): number => busy.routes.get(key)?.bytes ?? 0;
+      // The pairing that fits the sessions' own counts best (downstream carries the host's snapshots).
+      const straight = Math.abs(bytes(first) - busy.hostFrames) + Math.abs(bytes(second) - busy.memberFrames);
+      const crossed = Math.abs(bytes(first) - busy.memberFrames) + Math.abs(bytes(second) - busy.hostFrames);
+      const [downKey, upKey] = straight <= crossed ? [first, second] : [second, first];
+      const direction = (route: { bytes: number; packets: number } | undefined, frames: number): WireDirection => ({
+        udpBytesPerSecond: route?.bytes ?? 0,
+        wireBytesPerSecond: (route?.bytes ?? 0) + (route?.packets ?? 0) * ipUdpHeaderBytes,
+        packetsPerSecond: route?.packets ?? 0,
+        frameBytesPerSecond: frames,
+      });
+      for (const [kind, measured] of [['moving', busy], ['idle', idle]] as const) {
+        rows.push({
+          scene: kind,
+          entities: input.entities,
+          seconds: measured.seconds,
+          down: direction(measured.routes.get(downKey), measured.hostFrames),
+          up: direction(measured.routes.get(upKey), measured.memberFrames),
+        });
+      }
+    } finally {
+      client.dispose();
+      host.dispose();
+      await member.leave().catch(() => {});
+      await room.close();
+      await relay.close();
+    }
+    return { rows };
+  } finally {
+    await server.close();
+    cleanupLabWebRTC();
+  }
+}
