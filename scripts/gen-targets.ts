@@ -17,6 +17,12 @@ export const targets: GenTarget[] = [
     runtime: '../schema.ts',
   },
   {
+    // Core's test schema (test-utils/test-schema.ts re-exports it).
+    files: ['protos/test/core-test.proto'],
+    out: 'packages/core/src/test-utils/gen',
+    runtime: '../../schema.ts',
+  },
+  {
     // The generator's own fixture: its tests import it.
     files: ['protos/examples/sensors.proto'],
     out: 'packages/cli/src/gen/fixtures',

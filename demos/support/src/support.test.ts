@@ -9,9 +9,9 @@ import { maxFileBytes } from './transfers.ts';
 
 describe('support schema', () => {
   it('puts cursors on the unreliable lane and the rest on the reliable one', () => {
-    expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'everyone']);
+    expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'member-to-everyone']);
     expect([ChatMessage.lane, SystemInfo.lane, FileData.lane]).toEqual(['reliable', 'reliable', 'reliable']);
-    expect(FileData.policy).toBe('everyone');
+    expect(FileData.policy).toBe('member-to-everyone');
   });
 
   it('lets a full-size file with a long name through the host', () => {

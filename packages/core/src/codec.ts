@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light.js';
+import { Reader, Writer } from './wire/index.ts';
 import { BeckonError } from './errors.ts';
 import { describe } from './util.ts';
 
@@ -35,7 +35,7 @@ const TAG_ID = (7 << 3) | 0;
 const emptyBytes = new Uint8Array(0);
 
 export function encodeFrame(frame: FrameInit): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   if (frame.payload.length > 0) writer.uint32(TAG_PAYLOAD).bytes(frame.payload);
   if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
@@ -51,7 +51,7 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
  * valid frame (protobuf fields may come in any order). Lets a large message be chunked without copying its payload.
  */
 export function encodeFrameHead(frame: FrameInit): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
   if (frame.sentAt) writer.uint32(TAG_SENT_AT).double(frame.sentAt);
@@ -67,7 +67,7 @@ export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { reado
 /** Decodes one frame. Never throws: malformed bytes come back as a `malformed-frame` error. */
 export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
   try {
-    const reader = protobuf.Reader.create(bytes);
+    const reader = Reader.create(bytes);
     let type: number | undefined;
     let payload: Uint8Array = emptyBytes;
     let seq = 0;

@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light.js';
+import { Writer } from './wire/index.ts';
 import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import type { Frame, FrameInit } from './codec.ts';
 import { Emitter } from './emitter.ts';
@@ -627,7 +627,7 @@ export function encodeChunkFrame(
   job: Pick<Transfer, 'transfer' | 'index' | 'count' | 'type'> & { readonly message: { readonly length: number } },
   data: Uint8Array,
 ): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(CHUNK_TYPE_TAG).fixed32(Chunk.id);
   writer.uint32(CHUNK_PAYLOAD_TAG).fork();
   if (job.transfer) writer.uint32((1 << 3) | 0).uint32(job.transfer);
