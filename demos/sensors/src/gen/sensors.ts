@@ -91,8 +91,7 @@ function write$Reading(m: MessageInit<Reading>, w: Writer): void {
   }
   if (m.tags != null) {
     const map = checkObject(m.tags, 'examples.Reading.tags');
-    for (const k of Object.keys(map)) {
-      const x = map[k];
+    for (const [k, x] of Object.entries(map)) {
       if (x == null) continue;
       w.uint32(42).fork();
       w.uint32(10).string(k);
@@ -358,8 +357,7 @@ function write$SensorList(m: MessageInit<SensorList>, w: Writer): void {
   }
   if (m.locations != null) {
     const map = checkObject(m.locations, 'examples.SensorList.locations');
-    for (const k of Object.keys(map)) {
-      const x = map[k];
+    for (const [k, x] of Object.entries(map)) {
       if (x == null) continue;
       w.uint32(18).fork();
       w.uint32(10).string(k);

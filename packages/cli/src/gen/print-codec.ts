@@ -124,8 +124,7 @@ function writeField(model: FieldModel, refs: CodecRefs): string[] {
     return [
       `if (${v} != null) {`,
       `  const map = ${refs.use('checkObject')}(${v}, ${at});`,
-      `  for (const k of Object.keys(map)) {`,
-      `    const x = map[k];`,
+      `  for (const [k, x] of Object.entries(map)) {`,
       `    if (x == null) continue;`,
       `    w.uint32(${tag(model.id, 2)}).fork();`,
       `    ${mapKeyWrite(key, 'k', where, refs)};`,

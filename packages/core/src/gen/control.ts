@@ -40,8 +40,7 @@ function write$Participant(m: MessageInit<Participant>, w: Writer): void {
   if (m.joinedAt != null && m.joinedAt !== 0) w.uint32(33).double(checkNumber(m.joinedAt, 'beckon.Participant.joinedAt'));
   if (m.metadata != null) {
     const map = checkObject(m.metadata, 'beckon.Participant.metadata');
-    for (const k of Object.keys(map)) {
-      const x = map[k];
+    for (const [k, x] of Object.entries(map)) {
       if (x == null) continue;
       w.uint32(42).fork();
       w.uint32(10).string(k);
@@ -226,8 +225,7 @@ function write$Join(m: MessageInit<Join>, w: Writer): void {
   if (m.role != null && m.role !== 0) w.uint32(40).int32(checkInt32(m.role, 'beckon.Join.role'));
   if (m.metadata != null) {
     const map = checkObject(m.metadata, 'beckon.Join.metadata');
-    for (const k of Object.keys(map)) {
-      const x = map[k];
+    for (const [k, x] of Object.entries(map)) {
       if (x == null) continue;
       w.uint32(50).fork();
       w.uint32(10).string(k);
