@@ -23,6 +23,12 @@ export const targets: GenTarget[] = [
     runtime: '../../schema.ts',
   },
   {
+    // The conformance suite's schema (packages/cli/src/gen/conformance/).
+    files: ['protos/test/conformance.proto'],
+    out: 'packages/cli/src/gen/conformance/gen',
+    runtime: '@beckon/core',
+  },
+  {
     // The generator's own fixture: its tests import it.
     files: ['protos/examples/sensors.proto'],
     out: 'packages/cli/src/gen/fixtures',

@@ -226,7 +226,7 @@ export function printReader(type: protobuf.Type, name: string, fnName: string, r
       const missing = value.kind === 'message' ? `${refs.readFn(value.type)}(r, 0)` : zero(value, refs);
       const valueTag = tag(2, wireTypeOf(value));
       cases.push(
-        `case ${t}: {`,
+        `case ${tag(model.id, 2)}: {`,
         `  const stop = r.uint32() + r.pos;`,
         `  let k = ${key.long || key.proto === 'string' ? "''" : key.proto === 'bool' ? 'false' : '0'};`,
         `  let x: ${name}[${quote(model.key)}][number] | undefined;`,
