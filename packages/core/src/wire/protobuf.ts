@@ -2,9 +2,9 @@
 // (reflection does, with `new Function`, which a `script-src 'self'` page forbids). No setting is changed.
 import protobuf from 'protobufjs/minimal.js';
 
-export const Reader = protobuf.Reader;
+export const Reader: typeof protobuf.Reader = protobuf.Reader;
 export type Reader = protobuf.Reader;
-export const Writer = protobuf.Writer;
+export const Writer: typeof protobuf.Writer = protobuf.Writer;
 export type Writer = protobuf.Writer;
 
 /** Skips a field this schema does not know (a newer peer's), refusing tags no encoder writes. */
