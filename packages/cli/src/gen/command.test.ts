@@ -1,6 +1,6 @@
 // `beckon gen` end to end: the real bin script in a child process.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,12 @@ message CursorMoved {
 }
 `,
   );
+  writeFileSync(
+    path.join(dir, 'legacy.proto'),
+    'syntax = "proto3";\npackage demo;\nimport "beckon/options.proto";\nimport "units/unit.proto";\nmessage Old {\n  option (beckon.policy) = NOBODY;\n  units.Unit unit = 1;\n}\n',
+  );
+  mkdirSync(path.join(dir, 'shared/units'), { recursive: true });
+  writeFileSync(path.join(dir, 'shared/units/unit.proto'), 'syntax = "proto3";\npackage units;\nenum Unit { UNIT_UNSPECIFIED = 0; METRE = 1; }\n');
   writeFileSync(path.join(dir, 'broken.proto'), 'syntax = "proto3";\nmessage Broken {\n  string name = 1\n}\n');
 });
 
@@ -53,6 +59,30 @@ describe('beckon gen', () => {
     const again = beckon('gen', 'cursor.proto', '--out', 'out/gen', '--runtime', '@acme/beckon');
     expect(again.status).toBe(0);
     expect(readFileSync(path.join(dir, 'out/gen/cursor.ts'), 'utf8')).toContain("from '@acme/beckon';");
+  });
+
+  it('writes JavaScript plus declarations with --target js', () => {
+    const result = beckon('gen', 'cursor.proto', '--out', 'out/js', '--target', 'js');
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^wrote out\/js\/cursor\.js from cursor\.proto \(1 message type\)$/m);
+    expect(result.stdout).toMatch(/^wrote out\/js\/cursor\.d\.ts from cursor\.proto \(1 message type\)$/m);
+    const js = readFileSync(path.join(dir, 'out/js/cursor.js'), 'utf8');
+    expect(js).toContain('export const CursorMoved = defineMessage({');
+    expect(js).not.toMatch(/: Writer|interface /);
+    expect(spawnSync(process.execPath, ['--check', path.join(dir, 'out/js/cursor.js')]).status).toBe(0);
+    const dts = readFileSync(path.join(dir, 'out/js/cursor.d.ts'), 'utf8');
+    expect(dts).toContain('export declare const CursorMoved: MessageType<CursorMoved>;');
+    expect(dts).toContain('export interface CursorMoved {');
+  });
+
+  it('finds imports through --proto-path and warns, with file:line, about a deprecated policy name', () => {
+    const result = beckon('gen', 'legacy.proto', '--out', 'out/legacy', '--proto-path', 'shared', '--longs', 'string');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/^beckon gen: warning: legacy\.proto:6: demo\.Old: \(beckon\.policy\) = NOBODY is deprecated .*use HOST_TO_MEMBERS/m);
+    const source = readFileSync(path.join(dir, 'out/legacy/legacy.ts'), 'utf8');
+    expect(source).toContain("policy: 'host-to-members',");
+    expect(source).toContain('export const Unit = {\n  UNIT_UNSPECIFIED: 0,\n  METRE: 1,\n} as const;');
+    expect(beckon('gen', 'legacy.proto', '--out', 'x', '--target', 'go').stderr).toContain('--target must be ts or js');
   });
 
   it('exits 1 with file:line on stderr for a parse error, writing nothing', () => {

@@ -111,7 +111,7 @@ export async function genCommand(argv: readonly string[]): Promise<number> {
   const perFile = args.target === 'js' ? 2 : 1;
   for (const [index, [name, source]] of [...outputs].entries()) {
     const target = path.join(args.out, name);
-    const types = source.match(/^export (?:declare )?const \w+: MessageType</gm)?.length ?? 0;
+    const types = source.match(/^export (?:declare )?const \w+(?:: MessageType<| = defineMessage\()/gm)?.length ?? 0;
     // Leaving identical files alone keeps dev servers from reloading for nothing.
     const unchanged = readIfExists(target) === source;
     if (!unchanged) writeFileSync(target, source);
