@@ -56,6 +56,12 @@ export const targets: GenTarget[] = [
     runtime: '@beckon/core',
   },
   {
+    // The codec benchmark's mix: static codecs, measured against reflection over the same .proto.
+    files: ['packages/bench/protos/bench.proto'],
+    out: 'packages/bench/src/gen',
+    runtime: '@beckon/core',
+  },
+  {
     files: ['protos/media/media.proto'],
     out: 'packages/media/src/gen',
     runtime: '@beckon/core',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchContext } from '../harness/types.ts';
 import { runCodec } from './codec.ts';
-import { beckonFormat, binaryPackFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
+import { beckonFormat, binaryPackFormat, jsonFormat, loadBenchProtos, reflectionFormat, type Format } from './codec/formats.ts';
 import { messageKinds, snapshot } from './codec/messages.ts';
 import { difference, verifyRoundTrips } from './codec/verify.ts';
 
@@ -11,7 +11,7 @@ const samples = new Map(messageKinds.map((kind) => [kind.key, kind.samples(3)]))
 
 describe('codec formats', () => {
   it('round-trip every sample of every kind', () => {
-    const formats = [beckonFormat(messageKinds, loadBenchProtos()), binaryPackFormat(), jsonFormat(messageKinds)];
+    const formats = [beckonFormat(messageKinds), reflectionFormat(messageKinds, loadBenchProtos()), binaryPackFormat(), jsonFormat(messageKinds)];
     expect(() => verifyRoundTrips(formats, messageKinds, samples)).not.toThrow();
   });
 
@@ -60,6 +60,8 @@ describe('runCodec', () => {
     // Float32 fields in 4 bytes against doubles and decimal text: the snapshot shows it clearly.
     const snap = byKey.get('snapshot')!.bytes;
     expect(snap['beckon']).toBeLessThan(snap['binarypack']! / 1.5);
+    // The same protobuf, except that static codecs leave out zero fields reflection writes when they are set.
+    for (const group of groups) expect(group.bytes['beckon']).toBeLessThanOrEqual(group.bytes['reflection']!);
     expect(snap['json']).toBeGreaterThan(snap['binarypack']!);
     // The envelope is a handful of bytes: type id, plus an ack sequence number on the reliable lane.
     expect(byKey.get('cursor')!.bytes['beckonEnvelope']).toBe(7);
@@ -68,7 +70,7 @@ describe('runCodec', () => {
     const file = byKey.get('fileChunk')!.bytes;
     expect(file['json']! / file['beckon']!).toBeGreaterThan(1.3);
     for (const group of groups) for (const rate of Object.values(group.throughput)) expect(rate.median).toBeGreaterThan(0);
-    expect(result.tables.map((t) => t.rows.length)).toEqual([10, 10]);
+    expect(result.tables.map((t) => t.rows.length)).toEqual([2, 10, 10]);
     expect(result.charts.map((c) => c.id)).toEqual(['bytes', 'throughput']);
     expect(result.summary).toMatch(/Beckon message averages \*\*\d+(\.\d)? bytes\*\*/);
   });

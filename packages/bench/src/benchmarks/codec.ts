@@ -1,7 +1,8 @@
 import { formatBytes, formatCount, formatRatio, formatRatioSummary, formatSummary } from '../harness/format.ts';
 import { calibrate, measureInterleaved, rateSampler, summarize, type Summary } from '../harness/stats.ts';
 import type { BarChart, Benchmark, BenchContext, BenchResult } from '../harness/types.ts';
-import { beckonFormat, binaryPackFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
+import { classroomBundle, type BundleSize } from './codec/bundle.ts';
+import { beckonFormat, binaryPackFormat, jsonFormat, loadBenchProtos, reflectionFormat, type Format } from './codec/formats.ts';
 import { messageKinds, random, type MessageKind } from './codec/messages.ts';
 import { verifyRoundTrips } from './codec/verify.ts';
 
@@ -28,6 +29,7 @@ interface Row {
   /** Mean protobuf payload inside Beckon's envelope. */
   readonly payload: number;
   readonly throughput: Readonly<Record<FormatKey, Summary>>;
+  readonly speedupVsReflection: Summary;
   readonly speedupVsBinaryPack: Summary;
   readonly speedupVsJson: Summary;
 }
@@ -84,8 +86,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   const kinds = messageKinds;
   const root = loadBenchProtos();
   const samples = new Map(kinds.map((kind) => [kind.key, kind.samples(settings.samplesPerKind)]));
-  const beckon = beckonFormat(kinds, root);
-  const formats = formatsOverride ?? [beckon, binaryPackFormat(), jsonFormat(kinds)];
+  const formats = formatsOverride ?? [beckonFormat(kinds), reflectionFormat(kinds, root), binaryPackFormat(), jsonFormat(kinds)];
   const byKey = new Map(formats.map((f) => [f.key, f]));
   const get = (key: FormatKey): Format => {
     const format = byKey.get(key);
@@ -112,7 +113,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
     { key: 'mixNoFiles', label: 'Weighted mix without file chunks', lane: 'both', share: '—', items: mix(realTime, samples) },
   ];
 
-  const keys: FormatKey[] = ['beckon', 'binarypack', 'json'];
+  const keys: FormatKey[] = ['beckon', 'reflection', 'binarypack', 'json'];
   // Run every format on every group before timing any, so the first group is not measured while the
   // engine still sees only its shapes (an app decodes all its kinds in one process).
   for (const group of groups) {
@@ -145,6 +146,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
       bytes,
       payload,
       throughput: measured.summaries,
+      speedupVsReflection: speedup('reflection'),
       speedupVsBinaryPack: speedup('binarypack'),
       speedupVsJson: speedup('json'),
     });
@@ -158,13 +160,24 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         `**${formatBytes(mixRow.bytes.beckon)} bytes** against ${formatBytes(mixRow.bytes.binarypack)} with BinaryPack`,
         `(${formatRatio(mixRow.bytes.binarypack / mixRow.bytes.beckon)}) and ${formatBytes(mixRow.bytes.json)} with JSON`,
         `(${formatRatio(mixRow.bytes.json / mixRow.bytes.beckon)}), and one core encodes and decodes`,
-        `**${formatCount(mixRow.throughput.beckon.median)} messages/s**: ${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's rate`,
-        `and ${formatRatio(mixRow.speedupVsJson.median)} JSON's.`,
+        `**${formatCount(mixRow.throughput.beckon.median)} messages/s** with the static codecs \`beckon gen\` writes:`,
+        `**${formatRatio(mixRow.speedupVsReflection.median)} the rate of the protobufjs reflection codecs** it used before,`,
+        `${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's and ${formatRatio(mixRow.speedupVsJson.median)} JSON's.`,
       ].join(' ')
     : '';
+  const bundle = classroomBundle();
+  const bundleSummary = bundle.current
+    ? ` The classroom one-file bundle is **${formatKiB(bundle.current.gzip)} KiB** minified and gzipped (${formatKiB(bundle.before.gzip)} KiB before v2;` +
+      ` protobufjs reflection ${bundle.current.reflection ? 'is still' : 'is no longer'} in it).`
+    : ' (Run `pnpm build` first to measure the classroom bundle.)';
 
   const categories = rows.map((row) => row.group.label);
-  const labels: Record<FormatKey, string> = { beckon: 'Beckon', binarypack: 'BinaryPack (PeerJS)', json: 'JSON' };
+  const labels: Record<FormatKey, string> = {
+    beckon: 'Beckon (static)',
+    reflection: 'Beckon before v2 (reflection)',
+    binarypack: 'BinaryPack (PeerJS)',
+    json: 'JSON',
+  };
   const charts: BarChart[] = [
     {
       id: 'bytes',
@@ -190,8 +203,9 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   ];
 
   return {
-    summary,
+    summary: summary + bundleSummary,
     tables: [
+      bundleTable(bundle),
       {
         title: 'Bytes per message',
         columns: [
@@ -220,17 +234,21 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         title: 'Encode + decode throughput (messages/s, one core)',
         columns: [
           { label: 'Message' },
-          { label: 'Beckon', align: 'right' },
+          { label: 'Beckon (static)', align: 'right' },
+          { label: 'Reflection (before v2)', align: 'right' },
           { label: 'BinaryPack', align: 'right' },
           { label: 'JSON', align: 'right' },
+          { label: 'Static / reflection', align: 'right' },
           { label: 'Beckon / BinaryPack', align: 'right' },
           { label: 'Beckon / JSON', align: 'right' },
         ],
         rows: rows.map((row) => [
           row.group.label,
           formatSummary(row.throughput.beckon),
+          formatSummary(row.throughput.reflection),
           formatSummary(row.throughput.binarypack),
           formatSummary(row.throughput.json),
+          formatRatioSummary(row.speedupVsReflection),
           formatRatioSummary(row.speedupVsBinaryPack),
           formatRatioSummary(row.speedupVsJson),
         ]),
@@ -247,9 +265,33 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         messages: row.group.items.length,
         bytes: { ...row.bytes, beckonPayload: row.payload, beckonEnvelope: row.bytes.beckon - row.payload },
         throughput: row.throughput,
-        beckonSpeedup: { binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson },
+        beckonSpeedup: { reflection: row.speedupVsReflection, binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson },
       })),
+      bundle,
     },
+  };
+}
+
+function formatKiB(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
+
+function bundleTable(bundle: { before: BundleSize; current: BundleSize | undefined }) {
+  const row = (label: string, size: BundleSize | undefined): string[] =>
+    size
+      ? [label, formatKiB(size.raw), formatKiB(size.gzip), size.reflection ? 'yes' : 'no', size.evals ? 'yes' : 'no']
+      : [label, '—', '—', '—', '—'];
+  return {
+    title: 'Classroom one-file bundle (packages/classroom/dist/beckon-classroom.js)',
+    columns: [
+      { label: 'Build' },
+      { label: 'Minified (KiB)', align: 'right' as const },
+      { label: 'Minified + gzip (KiB)', align: 'right' as const },
+      { label: 'protobufjs reflection inside', align: 'right' as const },
+      { label: '`new Function` / `eval` inside', align: 'right' as const },
+    ],
+    rows: [row(`Before v2 (${bundle.before.label})`, bundle.before), row('This build', bundle.current)],
+    note: 'Measured on the file `pnpm build` writes (Vite, minified); gzip level 9. "Before" was measured the same way on the commit named.',
   };
 }
 
@@ -258,8 +300,10 @@ export const codec: Benchmark = {
   title: 'Codec: bytes and encode + decode throughput',
   description: [
     'Bytes per message and encode + decode throughput for a mix of classroom and game messages',
-    '(packages/bench/protos/bench.proto), in three formats: **Beckon** (the payload encoded with protobufjs inside',
-    "Beckon's wire envelope, `encodeFrame`/`decodeFrame`; the receiver looks the type up by its id), **BinaryPack**",
+    '(packages/bench/protos/bench.proto), in four formats: **Beckon (static)** (the payload encoded by the static codec',
+    "`beckon gen` writes, on protobufjs/minimal, inside Beckon's wire envelope, `encodeFrame`/`decodeFrame`; the receiver",
+    'looks the type up by its id), **Beckon before v2** (the same with the protobufjs reflection codecs Beckon used',
+    'before, which compile with `new Function` at run time), **BinaryPack**',
     "(`peerjs-js-binarypack` 2.1.0, PeerJS's default serialization, packing the same object with a `type` field, as",
     'a PeerJS user would) and **JSON** (`JSON.stringify` + `TextEncoder` and back; bytes base64-encoded with Node\'s',
     '`Buffer`, faster than the `btoa` a browser app would use). Every decode builds the object and reads a field;',

@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, encodeFrame, messageType, Registry, type MessageType } from '@beckon/core';
+import { messageTypes as staticTypes } from '../../gen/bench.ts';
 import { pack, unpack, type Packable } from 'peerjs-js-binarypack';
 import protobuf from 'protobufjs';
 import type { MessageKind } from './messages.ts';
 
 /** A wire format: turns a kind's value into bytes and back. */
 export interface Format {
-  readonly key: 'beckon' | 'binarypack' | 'json';
+  readonly key: 'beckon' | 'reflection' | 'binarypack' | 'json';
   readonly label: string;
   encode(kind: MessageKind, value: Record<string, unknown>): Uint8Array;
   /** Decodes a message whose kind the receiver learns from the bytes, as a real receiver must. */
@@ -31,14 +32,32 @@ export function loadBenchProtos(): protobuf.Root {
 }
 
 /**
- * Beckon: the payload encoded by the type's protobuf codec inside Beckon's envelope. Reliable-lane messages
- * carry an ack sequence number, as the room sends them; unreliable ones carry none.
+ * Beckon: the payload encoded by the type's static codec from `beckon gen` (protobufjs/minimal Reader/Writer) inside
+ * Beckon's wire envelope. Reliable-lane messages carry an ack sequence number, as the room sends them; unreliable
+ * ones carry none.
  */
-export function beckonFormat(kinds: readonly MessageKind[], root: protobuf.Root = loadBenchProtos()): Format {
+export function beckonFormat(kinds: readonly MessageKind[]): Format {
+  const byName = new Map<string, MessageType>(staticTypes.map((type) => [type.name, type as MessageType]));
+  return envelopeFormat('beckon', 'Beckon (static protobuf + envelope)', kinds, (kind) => {
+    const type = byName.get(kind.protoName);
+    if (!type) throw new Error(`no generated type ${kind.protoName}: run pnpm gen`);
+    return type;
+  });
+}
+
+/**
+ * The same, with the codecs Beckon used before `beckon gen` v2: protobufjs reflection over the .proto, which compiles
+ * each type's codec with `new Function` at run time (what a strict Content-Security-Policy forbids).
+ */
+export function reflectionFormat(kinds: readonly MessageKind[], root: protobuf.Root = loadBenchProtos()): Format {
+  return envelopeFormat('reflection', 'Beckon before v2 (protobufjs reflection + envelope)', kinds, (kind) => messageType(root, kind.protoName));
+}
+
+function envelopeFormat(key: 'beckon' | 'reflection', label: string, kinds: readonly MessageKind[], typeOf: (kind: MessageKind) => MessageType): Format {
   const types = new Map<string, MessageType>();
   const kindById = new Map<number, string>();
   for (const kind of kinds) {
-    const type = messageType(root, kind.protoName);
+    const type = typeOf(kind);
     types.set(kind.key, type);
     kindById.set(type.id, kind.key);
   }
@@ -47,8 +66,8 @@ export function beckonFormat(kinds: readonly MessageKind[], root: protobuf.Root 
   let counter = 0;
   const nextSeq = (): number => 1000 + (counter++ % 10_000);
   return {
-    key: 'beckon',
-    label: 'Beckon (protobuf + envelope)',
+    key,
+    label,
     encode(kind, value) {
       const type = types.get(kind.key) as MessageType;
       const payload = type.encode(value);
