@@ -24,7 +24,7 @@ function makeMessageType<T extends object>(type: protobuf.Type, settings: Requir
         policy: overrides.policy === undefined ? settings.policy : normalizePolicy(overrides.policy),
       } as Required<MessageTypeSettings> & { policy: Policy }),
     write: (value: unknown, writer: Writer) => {
-      type.encode(value as object, writer);
+      writer.raw(type.encode(value as object).finish());
     },
     read: (reader: Reader, length: number) => type.decode(reader, length) as unknown as T,
   };

@@ -136,7 +136,12 @@ export function defineMessage<T extends object>(definition: MessageDefinition<T>
     maxRate: definition.maxRate,
     encode: (value) => {
       const writer = Writer.create();
-      write(value, writer);
+      try {
+        write(value, writer);
+      } catch (error) {
+        writer.finish(); // hands the shared buffer back
+        throw error;
+      }
       return writer.finish();
     },
     decode: (bytes) => {

@@ -1,6 +1,7 @@
 // 64-bit integers as exact bigints. protobufjs/minimal reads them as lossy numbers unless long.js is present, so the
 // bits are read here directly from the Reader's buffer; writes go through its Long-shaped `{ low, high }` input.
-import type { Reader, Writer } from './protobuf.ts';
+import type { Reader } from './protobuf.ts';
+import type { Writer } from './writer.ts';
 import { EncodeError } from './encode-error.ts';
 
 const maxU64 = (1n << 64n) - 1n;
@@ -29,18 +30,16 @@ function bits(value: bigint): { low: number; high: number; unsigned: boolean } {
   return { low: Number(u & 0xffffffffn) | 0, high: Number(u >> 32n) | 0, unsigned: false };
 }
 
-type Long = Parameters<Writer['uint64']>[0];
-
 export function writeInt64(writer: Writer, value: bigint): Writer {
-  return writer.int64(bits(value) as unknown as Long);
+  return writer.int64(bits(value));
 }
 
 export function writeSint64(writer: Writer, value: bigint): Writer {
-  return writer.sint64(bits(value) as unknown as Long);
+  return writer.sint64(bits(value));
 }
 
 export function writeFixed64(writer: Writer, value: bigint): Writer {
-  return writer.fixed64(bits(value) as unknown as Long);
+  return writer.fixed64(bits(value));
 }
 
 // The two halves of the last 64-bit value read (saves an allocation per read).

@@ -1,11 +1,10 @@
-// The only protobufjs the generated code runs on: the minimal Reader/Writer, which never compiles code at run time
+// The only protobufjs the generated code runs on: the minimal Reader, which never compiles code at run time
 // (reflection does, with `new Function`, which a `script-src 'self'` page forbids). No setting is changed.
+// Writing goes through Beckon's own Writer (writer.ts), which keeps protobufjs's method names.
 import protobuf from 'protobufjs/minimal.js';
 
 export const Reader: typeof protobuf.Reader = protobuf.Reader;
 export type Reader = protobuf.Reader;
-export const Writer: typeof protobuf.Writer = protobuf.Writer;
-export type Writer = protobuf.Writer;
 
 /** Skips a field this schema does not know (a newer peer's), refusing tags no encoder writes. */
 export function skipField(reader: Reader, tag: number): void {

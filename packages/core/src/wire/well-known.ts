@@ -1,6 +1,7 @@
 // google.protobuf.Timestamp as a Date and google.protobuf.Duration as milliseconds: what JavaScript code already uses.
 // Both keep millisecond precision (a Date has no more; nanoseconds below a millisecond are dropped on decode).
-import type { Reader, Writer } from './protobuf.ts';
+import type { Reader } from './protobuf.ts';
+import type { Writer } from './writer.ts';
 import { checkEnd, skipField } from './protobuf.ts';
 import { EncodeError } from './encode-error.ts';
 import { readInt64, toInt64, writeInt64 } from './int64.ts';
