@@ -12,6 +12,7 @@ const textEncoder = new TextEncoder();
 
 /** A scratch buffer shared by writers that do not overlap (the usual case); one in use makes the next allocate. */
 let scratch: Uint8Array | undefined = new Uint8Array(4096);
+const maxPooled = 1 << 20;
 
 export class Writer {
   buf: Uint8Array;
@@ -44,10 +45,7 @@ export class Writer {
     if (this.pos + bytes <= this.buf.length) return;
     const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
     grown.set(this.buf.subarray(0, this.pos));
-    if (this.#shared) {
-      scratch = this.buf; // the scratch buffer goes back to the pool; this writer keeps the larger copy
-      this.#shared = false;
-    }
+    // A shared buffer stays this writer's (now larger) one and goes back to the pool at finish().
     this.buf = grown;
   }
 
@@ -230,10 +228,9 @@ export class Writer {
   /** The bytes written, in a buffer of their own; the writer is done. */
   finish(): Uint8Array {
     const bytes = this.buf.slice(0, this.pos);
-    if (this.#shared) {
-      scratch = this.buf;
-      this.#shared = false;
-    }
+    // The pool keeps one buffer: the largest a writer grew, up to a limit, so big messages stop reallocating.
+    if ((this.#shared || scratch === undefined || this.buf.length > scratch.length) && this.buf.length <= maxPooled) scratch = this.buf;
+    this.#shared = false;
     this.buf = new Uint8Array(0);
     this.pos = 0;
     return bytes;
