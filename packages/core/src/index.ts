@@ -33,6 +33,7 @@ export {
   readInt64,
   readSfixed64,
   readSint64,
+  readString,
   readTimestamp,
   readUint64,
   Reader,

@@ -11,6 +11,7 @@ import {
   checkUint32,
   defineMessage,
   readInt64,
+  readString,
   readUint64,
   setEntry,
   skipField,
@@ -46,7 +47,7 @@ function read$Location(r: Reader, length: number): Location {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.lab = r.string();
+        m.lab = readString(r);
         break;
       case 16:
         m.bench = r.int32();
@@ -117,7 +118,7 @@ function read$Reading(r: Reader, length: number): Reading {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.sensor = r.string();
+        m.sensor = readString(r);
         break;
       case 17:
         m.value = r.double();
@@ -134,8 +135,8 @@ function read$Reading(r: Reader, length: number): Reading {
         let x: Reading['tags'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
-          else if (t === 18) x = r.string();
+          if (t === 10) k = readString(r);
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -200,7 +201,7 @@ function read$Calibrate(r: Reader, length: number): Calibrate {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.sensor = r.string();
+        m.sensor = readString(r);
         break;
       case 17:
         m.offset = r.double();
@@ -311,13 +312,13 @@ function read$Alert(r: Reader, length: number): Alert {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.sensor = r.string();
+        m.sensor = readString(r);
         break;
       case 17:
         m.detail = { case: 'thresholdExceeded', value: r.double() };
         break;
       case 26:
-        m.detail = { case: 'fault', value: r.string() };
+        m.detail = { case: 'fault', value: readString(r) };
         break;
       case 34:
         m.detail = { case: 'movedTo', value: read$Location(r, r.uint32()) };
@@ -375,7 +376,7 @@ function read$SensorList(r: Reader, length: number): SensorList {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.sensors.push(r.string());
+        m.sensors.push(readString(r));
         break;
       case 18: {
         const stop = r.uint32() + r.pos;
@@ -383,7 +384,7 @@ function read$SensorList(r: Reader, length: number): SensorList {
         let x: SensorList['locations'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
+          if (t === 10) k = readString(r);
           else if (t === 18) x = read$Location(r, r.uint32());
           else skipField(r, t);
         }

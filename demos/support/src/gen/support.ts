@@ -7,6 +7,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '@beckon/core';
 import type { MessageInit, MessageType, Reader, Writer } from '@beckon/core';
@@ -92,13 +93,13 @@ function read$SystemInfo(r: Reader, length: number): SystemInfo {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.browser = r.string();
+        m.browser = readString(r);
         break;
       case 18:
-        m.platform = r.string();
+        m.platform = readString(r);
         break;
       case 26:
-        m.language = r.string();
+        m.language = readString(r);
         break;
       case 32:
         m.cores = r.uint32();
@@ -113,7 +114,7 @@ function read$SystemInfo(r: Reader, length: number): SystemInfo {
         m.pixelRatio = r.float();
         break;
       case 66:
-        m.timeZone = r.string();
+        m.timeZone = readString(r);
         break;
       case 77:
         m.memoryGib = r.float();
@@ -151,7 +152,7 @@ function read$ChatMessage(r: Reader, length: number): ChatMessage {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -197,10 +198,10 @@ function read$FileOffer(r: Reader, length: number): FileOffer {
         m.id = r.uint32();
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 26:
-        m.mime = r.string();
+        m.mime = readString(r);
         break;
       case 32:
         m.size = r.uint32();
@@ -248,10 +249,10 @@ function read$FileData(r: Reader, length: number): FileData {
         m.id = r.uint32();
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 26:
-        m.mime = r.string();
+        m.mime = readString(r);
         break;
       case 34:
         m.bytes = r.bytes();
@@ -398,10 +399,10 @@ function read$ControlState(r: Reader, length: number): ControlState {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.holder = r.string();
+        m.holder = readString(r);
         break;
       case 18:
-        m.grantedBy = r.string();
+        m.grantedBy = readString(r);
         break;
       default:
         skipField(r, tag);

@@ -9,6 +9,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '@beckon/core';
 import type { MessageInit, MessageType, Reader, Writer } from '@beckon/core';
@@ -69,7 +70,7 @@ function read$ChatMessage(r: Reader, length: number): ChatMessage {
         m.localId = r.uint32();
         break;
       case 18:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -113,7 +114,7 @@ function read$PollVote(r: Reader, length: number): PollVote {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.pollId = r.string();
+        m.pollId = readString(r);
         break;
       case 18: {
         const stop = r.uint32() + r.pos;
@@ -159,7 +160,7 @@ function read$PollOption(r: Reader, length: number): PollOption {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.label = r.string();
+        m.label = readString(r);
         break;
       case 16:
         m.count = r.uint32();
@@ -206,7 +207,7 @@ function read$PollResults(r: Reader, length: number): PollResults {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.pollId = r.string();
+        m.pollId = readString(r);
         break;
       case 18:
         m.options.push(read$PollOption(r, r.uint32()));
@@ -254,7 +255,7 @@ function read$CursorMove(r: Reader, length: number): CursorMove {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.id = r.string();
+        m.id = readString(r);
         break;
       case 21:
         m.x = r.float();
@@ -301,7 +302,7 @@ function read$FileChunk(r: Reader, length: number): FileChunk {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.fileId = r.string();
+        m.fileId = readString(r);
         break;
       case 16:
         m.index = r.uint32();

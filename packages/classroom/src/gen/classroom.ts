@@ -9,6 +9,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '@beckon/core';
 import type { MessageInit, MessageType, Reader, Writer } from '@beckon/core';
@@ -78,7 +79,7 @@ function read$Vote(r: Reader, length: number): Vote {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.pollId = r.string();
+        m.pollId = readString(r);
         break;
       case 18: {
         const stop = r.uint32() + r.pos;
@@ -90,7 +91,7 @@ function read$Vote(r: Reader, length: number): Vote {
         m.choices.push(r.uint32());
         break;
       case 26:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -126,7 +127,7 @@ function read$React(r: Reader, length: number): React {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.emoji = r.string();
+        m.emoji = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -164,7 +165,7 @@ function read$SendChat(r: Reader, length: number): SendChat {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       case 16:
         m.private = r.bool();
@@ -206,10 +207,10 @@ function read$ActionRefused(r: Reader, length: number): ActionRefused {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.action = r.string();
+        m.action = readString(r);
         break;
       case 18:
-        m.reason = r.string();
+        m.reason = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -249,10 +250,10 @@ function read$Hand(r: Reader, length: number): Hand {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.participantId = r.string();
+        m.participantId = readString(r);
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 25:
         m.raisedAt = r.double();
@@ -302,10 +303,10 @@ function read$HandQueue(r: Reader, length: number): HandQueue {
         m.hands.push(read$Hand(r, r.uint32()));
         break;
       case 18:
-        m.calledOn = r.string();
+        m.calledOn = readString(r);
         break;
       case 26:
-        m.calledOnName = r.string();
+        m.calledOnName = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -417,16 +418,16 @@ function read$PollState(r: Reader, length: number): PollState {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.id = r.string();
+        m.id = readString(r);
         break;
       case 18:
-        m.question = r.string();
+        m.question = readString(r);
         break;
       case 24:
         m.kind = r.int32() as PollKind;
         break;
       case 34:
-        m.options.push(r.string());
+        m.options.push(readString(r));
         break;
       case 40:
         m.multiple = r.bool();
@@ -450,10 +451,10 @@ function read$PollState(r: Reader, length: number): PollState {
         m.respondents = r.uint32();
         break;
       case 82:
-        m.texts.push(r.string());
+        m.texts.push(readString(r));
         break;
       case 90:
-        m.answered.push(r.string());
+        m.answered.push(readString(r));
         break;
       case 97:
         m.closesAt = r.double();
@@ -515,7 +516,7 @@ function read$BallotReceipt(r: Reader, length: number): BallotReceipt {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.pollId = r.string();
+        m.pollId = readString(r);
         break;
       case 18: {
         const stop = r.uint32() + r.pos;
@@ -527,7 +528,7 @@ function read$BallotReceipt(r: Reader, length: number): BallotReceipt {
         m.choices.push(r.uint32());
         break;
       case 26:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -568,13 +569,13 @@ function read$Reaction(r: Reader, length: number): Reaction {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.participantId = r.string();
+        m.participantId = readString(r);
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 26:
-        m.emoji = r.string();
+        m.emoji = readString(r);
         break;
       case 33:
         m.at = r.double();
@@ -623,16 +624,16 @@ function read$ChatMessage(r: Reader, length: number): ChatMessage {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.id = r.string();
+        m.id = readString(r);
         break;
       case 18:
-        m.fromId = r.string();
+        m.fromId = readString(r);
         break;
       case 26:
-        m.fromName = r.string();
+        m.fromName = readString(r);
         break;
       case 34:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       case 41:
         m.at = r.double();

@@ -9,7 +9,7 @@ export const reservedNames = new Set([
   'String', 'BigInt', 'checkArray', 'checkBool', 'checkBytes', 'checkEnd', 'checkInt32', 'checkNumber', 'checkObject',
   'checkString', 'checkUint32', 'badCase', 'mapKeyBool', 'mapKeyInt32', 'setEntry', 'skipField', 'toInt64',
   'readInt64', 'readUint64', 'readSint64', 'readFixed64', 'readSfixed64', 'writeInt64', 'writeSint64', 'writeFixed64',
-  'readTimestamp', 'writeTimestamp', 'readDuration', 'writeDuration',
+  'readString', 'readTimestamp', 'writeTimestamp', 'readDuration', 'writeDuration',
   // The generated functions' own locals: an imported message type is referenced by value inside them.
   'm', 'w', 'r', 'a', 'x', 'k', 'n', 't', 'end', 'stop', 'tag', 'length', 'map', 'RangeError',
   'any', 'unknown', 'never', 'number', 'string', 'boolean', 'symbol', 'bigint', 'object', 'undefined', 'void',

@@ -66,7 +66,7 @@ function readValue(value: ValueKind, refs: CodecRefs): string {
         const read = `${refs.use(scalar.long.read)}(r)`;
         return refs.longs === 'string' ? `String(${read})` : read;
       }
-      return `r.${scalar.method}()`;
+      return scalar.proto === 'string' ? `${refs.use('readString')}(r)` : `r.${scalar.method}()`;
     }
     case 'message':
       return `${refs.readFn(value.type)}(r, r.uint32())`;

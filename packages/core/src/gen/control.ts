@@ -10,6 +10,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   setEntry,
   skipField,
 } from '../schema.ts';
@@ -58,10 +59,10 @@ function read$Participant(r: Reader, length: number): Participant {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.id = r.string();
+        m.id = readString(r);
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 24:
         m.role = r.int32() as Role;
@@ -75,8 +76,8 @@ function read$Participant(r: Reader, length: number): Participant {
         let x: Participant['metadata'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
-          else if (t === 18) x = r.string();
+          if (t === 10) k = readString(r);
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -250,13 +251,13 @@ function read$Join(r: Reader, length: number): Join {
         m.protocol = r.uint32();
         break;
       case 18:
-        m.participantId = r.string();
+        m.participantId = readString(r);
         break;
       case 26:
-        m.resumeToken = r.string();
+        m.resumeToken = readString(r);
         break;
       case 34:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 40:
         m.role = r.int32() as Role;
@@ -267,8 +268,8 @@ function read$Join(r: Reader, length: number): Join {
         let x: Join['metadata'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
-          else if (t === 18) x = r.string();
+          if (t === 10) k = readString(r);
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -282,10 +283,10 @@ function read$Join(r: Reader, length: number): Join {
         m.proof = r.bytes();
         break;
       case 74:
-        m.epoch = r.string();
+        m.epoch = readString(r);
         break;
       case 82:
-        m.resumeEpoch = r.string();
+        m.resumeEpoch = readString(r);
         break;
       case 88:
         m.resumeId = r.uint32();
@@ -355,7 +356,7 @@ function read$Welcome(r: Reader, length: number): Welcome {
         m.protocol = r.uint32();
         break;
       case 18:
-        m.room = r.string();
+        m.room = readString(r);
         break;
       case 26:
         m.self = read$Participant(r, r.uint32());
@@ -376,7 +377,7 @@ function read$Welcome(r: Reader, length: number): Welcome {
         m.signature = r.bytes();
         break;
       case 74:
-        m.epoch = r.string();
+        m.epoch = readString(r);
         break;
       case 80:
         m.lastAccepted = r.uint32();
@@ -416,10 +417,10 @@ function read$Refused(r: Reader, length: number): Refused {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.code = r.string();
+        m.code = readString(r);
         break;
       case 18:
-        m.message = r.string();
+        m.message = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -497,10 +498,10 @@ function read$ParticipantLeft(r: Reader, length: number): ParticipantLeft {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.id = r.string();
+        m.id = readString(r);
         break;
       case 18:
-        m.reason = r.string();
+        m.reason = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -535,7 +536,7 @@ function read$Leave(r: Reader, length: number): Leave {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.reason = r.string();
+        m.reason = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -667,10 +668,10 @@ function read$AckRefusal(r: Reader, length: number): AckRefusal {
         m.seq = r.uint32();
         break;
       case 18:
-        m.code = r.string();
+        m.code = readString(r);
         break;
       case 26:
-        m.message = r.string();
+        m.message = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -774,10 +775,10 @@ function read$Error(r: Reader, length: number): Error {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.code = r.string();
+        m.code = readString(r);
         break;
       case 18:
-        m.message = r.string();
+        m.message = readString(r);
         break;
       case 29:
         m.type = r.fixed32();

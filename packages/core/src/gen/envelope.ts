@@ -6,6 +6,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '../schema.ts';
 import type { MessageInit, MessageType, Reader, Writer } from '../schema.ts';
@@ -59,10 +60,10 @@ function read$Envelope(r: Reader, length: number): Envelope {
         m.sentAt = r.double();
         break;
       case 42:
-        m.from = r.string();
+        m.from = readString(r);
         break;
       case 50:
-        m.to = r.string();
+        m.to = readString(r);
         break;
       case 56:
         m.id = r.uint32();

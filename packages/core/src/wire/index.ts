@@ -1,5 +1,5 @@
 // What generated modules run on: protobufjs's minimal Reader/Writer plus exact 64-bit, type checks and well-known types.
-export { checkEnd, Reader, skipField } from './protobuf.ts';
+export { checkEnd, Reader, readString, skipField } from './protobuf.ts';
 export { Writer } from './writer.ts';
 export { EncodeError } from './encode-error.ts';
 export {

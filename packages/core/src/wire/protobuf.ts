@@ -17,3 +17,28 @@ export function skipField(reader: Reader, tag: number): void {
 export function checkEnd(reader: Reader, end: number): void {
   if (reader.pos !== end) throw new RangeError(`field overruns its message: ${reader.pos} > ${end}`);
 }
+
+const textDecoder = new TextDecoder();
+
+/**
+ * A string field. protobufjs decodes UTF-8 in JavaScript unless the bytes are a Node Buffer; the platform's decoder is
+ * faster for all but the shortest strings, in browsers and Node alike.
+ */
+export function readString(reader: Reader): string {
+  const length = reader.uint32();
+  const start = reader.pos;
+  const end = start + length;
+  if (end > reader.len) throw new RangeError(`index out of range: ${start} + ${length} > ${reader.len}`);
+  reader.pos = end;
+  const buf = reader.buf;
+  if (length <= 16) {
+    let text = '';
+    for (let i = start; i < end; i++) {
+      const code = buf[i] as number;
+      if (code > 127) return textDecoder.decode(buf.subarray(start, end));
+      text += String.fromCharCode(code);
+    }
+    return text;
+  }
+  return textDecoder.decode(buf.subarray(start, end));
+}

@@ -9,6 +9,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '@beckon/core';
 import type { MessageInit, MessageType, Reader, Writer } from '@beckon/core';
@@ -241,10 +242,10 @@ function read$PlayerJoined(r: Reader, length: number): PlayerJoined {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.player = r.string();
+        m.player = readString(r);
         break;
       case 18:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 24:
         m.avatar = r.uint32();
@@ -285,7 +286,7 @@ function read$PlayerLeft(r: Reader, length: number): PlayerLeft {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.player = r.string();
+        m.player = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -322,7 +323,7 @@ function read$Score(r: Reader, length: number): Score {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.player = r.string();
+        m.player = readString(r);
         break;
       case 16:
         m.points = r.uint32();
@@ -366,7 +367,7 @@ function read$Scored(r: Reader, length: number): Scored {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.player = r.string();
+        m.player = readString(r);
         break;
       case 16:
         m.points = r.uint32();
@@ -464,7 +465,7 @@ function read$RoundEnded(r: Reader, length: number): RoundEnded {
         m.round = r.uint32();
         break;
       case 18:
-        m.winner = r.string();
+        m.winner = readString(r);
         break;
       case 26:
         m.scores.push(read$Score(r, r.uint32()));
@@ -502,7 +503,7 @@ function read$Chat(r: Reader, length: number): Chat {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);

@@ -8,6 +8,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '@beckon/core';
 import type { MessageInit, MessageType, Reader, Writer } from '@beckon/core';
@@ -49,7 +50,7 @@ function read$SetMediaStatus(r: Reader, length: number): SetMediaStatus {
         m.hasCamera = r.bool();
         break;
       case 42:
-        m.error = r.string();
+        m.error = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -185,7 +186,7 @@ function read$StageInvite(r: Reader, length: number): StageInvite {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.fromName = r.string();
+        m.fromName = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -245,10 +246,10 @@ function read$MediaPeer(r: Reader, length: number): MediaPeer {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.participantId = r.string();
+        m.participantId = readString(r);
         break;
       case 18:
-        m.peerId = r.string();
+        m.peerId = readString(r);
         break;
       case 24:
         m.mic = r.bool();
@@ -263,7 +264,7 @@ function read$MediaPeer(r: Reader, length: number): MediaPeer {
         m.hasCamera = r.bool();
         break;
       case 58:
-        m.error = r.string();
+        m.error = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -331,13 +332,13 @@ function read$MediaRoster(r: Reader, length: number): MediaRoster {
         m.peers.push(read$MediaPeer(r, r.uint32()));
         break;
       case 26:
-        m.stage.push(r.string());
+        m.stage.push(readString(r));
         break;
       case 34:
-        m.invited.push(r.string());
+        m.invited.push(readString(r));
         break;
       case 42:
-        m.requests.push(r.string());
+        m.requests.push(readString(r));
         break;
       case 48:
         m.version = r.uint32();

@@ -7,6 +7,7 @@ import {
   checkString,
   checkUint32,
   defineMessage,
+  readString,
   skipField,
 } from '../../schema.ts';
 import type { MessageInit, MessageType, Reader, Writer } from '../../schema.ts';
@@ -28,10 +29,10 @@ function read$Chat(r: Reader, length: number): Chat {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       case 18:
-        m.from = r.string();
+        m.from = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -141,7 +142,7 @@ function read$Announcement(r: Reader, length: number): Announcement {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);
@@ -178,7 +179,7 @@ function read$File(r: Reader, length: number): File {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.name = r.string();
+        m.name = readString(r);
         break;
       case 18:
         m.data = r.bytes();
@@ -216,7 +217,7 @@ function read$Tiny(r: Reader, length: number): Tiny {
     const tag = r.uint32();
     switch (tag) {
       case 10:
-        m.text = r.string();
+        m.text = readString(r);
         break;
       default:
         skipField(r, tag);

@@ -18,6 +18,7 @@ import {
   readInt64,
   readSfixed64,
   readSint64,
+  readString,
   readTimestamp,
   readUint64,
   setEntry,
@@ -138,7 +139,7 @@ function read$Scalars(r: Reader, length: number): Scalars {
         m.fBool = r.bool();
         break;
       case 114:
-        m.fString = r.string();
+        m.fString = readString(r);
         break;
       case 122:
         m.fBytes = r.bytes();
@@ -465,7 +466,7 @@ function read$Repeated(r: Reader, length: number): Repeated {
         m.rBool.push(r.bool());
         break;
       case 114:
-        m.rString.push(r.string());
+        m.rString.push(readString(r));
         break;
       case 122:
         m.rBytes.push(r.bytes());
@@ -715,8 +716,8 @@ function read$Maps(r: Reader, length: number): Maps {
         let x: Maps['stringString'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
-          else if (t === 18) x = r.string();
+          if (t === 10) k = readString(r);
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -744,7 +745,7 @@ function read$Maps(r: Reader, length: number): Maps {
         while (r.pos < stop) {
           const t = r.uint32();
           if (t === 8) k = String(readInt64(r));
-          else if (t === 18) x = r.string();
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -870,7 +871,7 @@ function read$Maps(r: Reader, length: number): Maps {
         while (r.pos < stop) {
           const t = r.uint32();
           if (t === 8) k = r.bool();
-          else if (t === 18) x = r.string();
+          else if (t === 18) x = readString(r);
           else skipField(r, t);
         }
         checkEnd(r, stop);
@@ -883,7 +884,7 @@ function read$Maps(r: Reader, length: number): Maps {
         let x: Maps['stringNested'][number] | undefined;
         while (r.pos < stop) {
           const t = r.uint32();
-          if (t === 10) k = r.string();
+          if (t === 10) k = readString(r);
           else if (t === 18) x = read$Nested(r, r.uint32());
           else skipField(r, t);
         }
@@ -995,7 +996,7 @@ function read$Optionals(r: Reader, length: number): Optionals {
         m.oBool = r.bool();
         break;
       case 114:
-        m.oString = r.string();
+        m.oString = readString(r);
         break;
       case 122:
         m.oBytes = r.bytes();
@@ -1074,7 +1075,7 @@ function read$Oneofs(r: Reader, length: number): Oneofs {
         m.between = r.uint32();
         break;
       case 26:
-        m.choice = { case: 'cString', value: r.string() };
+        m.choice = { case: 'cString', value: readString(r) };
         break;
       case 34:
         m.choice = { case: 'cNested', value: read$Nested(r, r.uint32()) };
@@ -1150,7 +1151,7 @@ function read$Nested(r: Reader, length: number): Nested {
         m.children.push(read$Nested(r, r.uint32()));
         break;
       case 34:
-        m.note = r.string();
+        m.note = readString(r);
         break;
       case 42:
         m.inner = read$Nested_Inner(r, r.uint32());
