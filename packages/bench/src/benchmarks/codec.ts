@@ -301,7 +301,7 @@ export const codec: Benchmark = {
   description: [
     'Bytes per message and encode + decode throughput for a mix of classroom and game messages',
     '(packages/bench/protos/bench.proto), in four formats: **Beckon (static)** (the payload encoded by the static codec',
-    "`beckon gen` writes, on protobufjs/minimal, inside Beckon's wire envelope, `encodeFrame`/`decodeFrame`; the receiver",
+    "`beckon gen` writes, reading with protobufjs/minimal's Reader and writing with Beckon's own Writer, inside Beckon's wire envelope, `encodeFrame`/`decodeFrame`; the receiver",
     'looks the type up by its id), **Beckon before v2** (the same with the protobufjs reflection codecs Beckon used',
     'before, which compile with `new Function` at run time), **BinaryPack**',
     "(`peerjs-js-binarypack` 2.1.0, PeerJS's default serialization, packing the same object with a `type` field, as",
