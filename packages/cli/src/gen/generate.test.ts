@@ -241,7 +241,7 @@ describe('generate errors', () => {
 
   it('reports a field of an unknown type', () => {
     const file = write('bad/unknown-type.proto', 'syntax = "proto3";\npackage u;\nmessage A { Missing m = 1; }\n');
-    expect(genError({ files: [file] })).toMatch(/bad\/unknown-type\.proto: field u\.A\.m has an unknown type "Missing"/);
+    expect(genError({ files: [file] })).toMatch(/bad\/unknown-type\.proto:3: field u\.A\.m has an unknown type "Missing"/);
   });
 
   it('reports an unknown lane or policy with file:line, and an unknown Beckon option', () => {

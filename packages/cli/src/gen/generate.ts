@@ -92,7 +92,12 @@ export function generateFromRoot(root: protobuf.Root, files: readonly string[], 
     for (const type of locals) {
       if (!(type instanceof protobuf.Type)) continue;
       settings.set(type, settingsOf(type, baseDir, warn));
-      fieldsOf(type); // fails early, naming the field, on what the printers cannot express
+      try {
+        fieldsOf(type); // fails early, naming the file and field, on what the printers cannot express
+      } catch (error) {
+        if (!(error instanceof GenError)) throw error;
+        throw new GenError(`${displayPath(file, baseDir)}: ${error.message}`);
+      }
     }
   }
 
