@@ -169,7 +169,8 @@ describe.each(versions)('on $label', (node) => {
     expect(own(app.stderr)).toBe('');
     expect(app.code).toBe(0);
     const result = JSON.parse(app.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    expect(result['buzzes']).toEqual([0, 1, 2].map((i) => ({ player: 'ada', team: 'RED', tags: ['first', String(i)] })));
+    // Decoded messages are plain objects: an enum is its number (Team.RED), as the generated const says.
+    expect(result['buzzes']).toEqual([0, 1, 2].map((i) => ({ player: 'ada', team: 1, tags: ['first', String(i)] })));
     expect(result['rulings']).toEqual([1, 2, 3].map((place) => ({ player: 'ada', place, scores: { red: place, blue: 0 } })));
     expect(result['hovers']).toBeGreaterThan(0);
     expect(result['hostParticipants']).toEqual(['Ada', 'Quizmaster']);
