@@ -12,7 +12,6 @@ const textEncoder = new TextEncoder();
 
 /** A scratch buffer shared by writers that do not overlap (the usual case); one in use makes the next allocate. */
 let scratch: Uint8Array | undefined = new Uint8Array(4096);
-const maxPooled = 1 << 20;
 
 export class Writer {
   buf: Uint8Array;
@@ -45,7 +44,10 @@ export class Writer {
     if (this.pos + bytes <= this.buf.length) return;
     const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + bytes));
     grown.set(this.buf.subarray(0, this.pos));
-    // A shared buffer stays this writer's (now larger) one and goes back to the pool at finish().
+    if (this.#shared) {
+      scratch = this.buf; // the pool's buffer goes back at once; the larger one is this writer's alone
+      this.#shared = false;
+    }
     this.buf = grown;
   }
 
@@ -227,10 +229,15 @@ export class Writer {
 
   /** The bytes written, in a buffer of their own; the writer is done. */
   finish(): Uint8Array {
-    const bytes = this.buf.slice(0, this.pos);
-    // The pool keeps one buffer: the largest a writer grew, up to a limit, so big messages stop reallocating.
-    if ((this.#shared || scratch === undefined || this.buf.length > scratch.length) && this.buf.length <= maxPooled) scratch = this.buf;
-    this.#shared = false;
+    let bytes: Uint8Array;
+    if (this.#shared) {
+      bytes = this.buf.slice(0, this.pos); // the pool's buffer is reused: copy out
+      scratch = this.buf;
+      this.#shared = false;
+    } else {
+      // A buffer of this writer's own is handed out as it is when the waste is small (large messages: no copy).
+      bytes = this.pos * 2 >= this.buf.length ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
+    }
     this.buf = new Uint8Array(0);
     this.pos = 0;
     return bytes;
