@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what a fresh machine lacks: pnpm, Debian's Chromium (browser tests) and the workspace's dependencies.
+# Installs what a fresh machine lacks: pnpm, Debian's Chromium (browser tests), Janus and coturn (SFU and TURN tests)
+# and the workspace's dependencies.
 # Sourced by .ci/run, scripts/test.sh and scripts/start.mjs's shell step; safe to run again (each step checks first).
 set -euo pipefail
 PNPM_VERSION=9.15.9
@@ -36,6 +37,27 @@ ensure_chromium() {
   else
     echo "beckon: warning: /usr/bin/chromium is missing and cannot be installed (not root); browser tests will fail" >&2
   fi
+}
+
+ensure_media_servers() {
+  # The SFU tests start Janus (beckon serve --sfu) and the TURN test coturn: both from Debian, like chromium.
+  if command -v janus >/dev/null 2>&1 && command -v turnserver >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "beckon: installing Debian's janus and coturn for the SFU and TURN tests" >&2
+    apt-get update -qq >&2
+    # policy-rc.d or not, the packages' own services must not run: the tests start their own, configured.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq janus coturn >&2
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now janus coturn >/dev/null 2>&1 || true; fi
+  else
+    echo "beckon: warning: janus or coturn is missing and cannot be installed (not root); SFU and TURN tests will fail" >&2
+  fi
+}
+
+ensure_emoji_font() {
+  # Screenshots taken in tests (BECKON_SCREENSHOTS) draw reactions as on a real device only with a colour emoji font.
+  if dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then return 0; fi
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >&2
 }
 
 ensure_netns_tools() {

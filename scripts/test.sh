@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/ensure.sh
 ensure_pnpm
 ensure_chromium
+ensure_media_servers
 ensure_netns_tools
 ensure_deps
 

@@ -177,6 +177,12 @@ describe.each(versions)('on $label', (node) => {
     await signalling.close();
   }, 120_000);
 
+  it("runs the app's own unit test on the in-memory transport from @beckon/core/testing (after (a) built it)", async () => {
+    const unit = await run(node, appDir('node-app'), 'node', ['dist/unit.js']);
+    expect(own(unit.stderr)).toBe('');
+    expect(JSON.parse(unit.stdout.trim())).toEqual({ players: ['ada'], delivered: true, hasSession: true, mainExports: [] });
+  });
+
   it('tells a browser-only install how to get Node WebRTC when it imports @beckon/peerjs/node', async () => {
     const result = await run(node, appDir('vite-app'), 'node', ['--input-type=module', '-e', "await import('@beckon/peerjs/node')"]);
     expect(result.code).not.toBe(0);

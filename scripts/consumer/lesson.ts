@@ -26,6 +26,8 @@ export async function runLesson(browser: Browser, pageUrl: string, option: strin
     };
     const teacher = await open(0, 'teacher');
     await teacher.goto(pageUrl);
+    // A page opened without an invite asks who you are: the teacher starts the class.
+    await teacher.getByRole('button', { name: 'Start a class' }).click({ timeout: 15_000 });
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     await expect.poll(() => invite.inputValue(), { timeout: 20_000 }).toMatch(/#join=class-[a-z0-9]+\.[\w-]+\.[\w-]+$/);
 

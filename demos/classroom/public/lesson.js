@@ -1,15 +1,36 @@
-// The teacher's page: a download of what happened, as xAPI statements.
+// The lesson page's own behaviour: tabs on a phone, new-item badges. A file, not an inline script, so pages
+// under a strict Content-Security-Policy (script-src 'self') run it too.
 const room = document.getElementById('class');
-const tools = document.querySelector('.teacher-tools');
+const tabs = [...document.querySelectorAll('.tabs button')];
+const phone = matchMedia('(max-width: 720px)');
+let open = '';
+// On a phone one tool at a time opens above the bar; the same tab closes it.
+const show = (tool) => {
+  open = open === tool ? '' : tool;
+  document.body.dataset.tool = open;
+  for (const tab of tabs) {
+    tab.setAttribute('aria-expanded', String(tab.dataset.tool === open));
+    if (tab.dataset.tool === open) tab.querySelector('.new')?.setAttribute('hidden', '');
+  }
+};
+for (const tab of tabs) tab.addEventListener('click', () => show(tab.dataset.tool));
+// On a phone the current poll shows in its panel even when the lesson has a card for it (far up the page).
+const current = document.querySelector('#tool-poll beckon-poll');
+const fit = () => current.toggleAttribute('hide-prepared', !phone.matches);
+phone.addEventListener('change', fit);
+fit();
 room.addEventListener('beckon-ready', (event) => {
-  tools.hidden = !event.classroom.isTeacher;
-  document.body.dataset.role = event.classroom.role;
-});
-document.getElementById('export').addEventListener('click', () => {
-  const lesson = location.href.replace(/#.*$/, '');
-  const statements = room.classroom.exportXapi({ activityId: lesson, lessonName: 'Comparing fractions', homePage: location.origin });
-  const blob = new Blob([JSON.stringify(statements, null, 2)], { type: 'application/json' });
-  const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: 'comparing-fractions.xapi.json' });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  const classroom = event.classroom;
+  document.body.dataset.role = classroom.role;
+  let pollId = classroom.poll?.id ?? '';
+  classroom.events.on('change', (kind) => {
+    // A new question, or a message, while its panel is closed: the tab says so (and no focus moves).
+    if (kind === 'poll' && classroom.poll && classroom.poll.id !== pollId) {
+      pollId = classroom.poll.id;
+      if (open !== 'poll') document.querySelector('[data-tool="poll"] .new').removeAttribute('hidden');
+    }
+  });
+  classroom.events.on('chat', () => {
+    if (open !== 'chat') document.querySelector('[data-tool="chat"] .new').removeAttribute('hidden');
+  });
 });

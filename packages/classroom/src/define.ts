@@ -7,6 +7,7 @@ import { BeckonParticipants } from './components/participants/participants.compo
 import { BeckonPoll } from './components/poll/poll.component.ts';
 import { BeckonRaiseHand } from './components/raise-hand/raise-hand.component.ts';
 import { BeckonReactions } from './components/reactions/reactions.component.ts';
+import { BeckonReport } from './components/report/report.component.ts';
 import { BeckonRoom } from './components/room/room.component.ts';
 
 const elements = {
@@ -18,6 +19,7 @@ const elements = {
   'beckon-reactions': BeckonReactions,
   'beckon-chat': BeckonChat,
   'beckon-participants': BeckonParticipants,
+  'beckon-report': BeckonReport,
 } as const;
 
 for (const [tag, element] of Object.entries(elements)) {
@@ -34,7 +36,8 @@ declare global {
     'beckon-reactions': BeckonReactions;
     'beckon-chat': BeckonChat;
     'beckon-participants': BeckonParticipants;
+    'beckon-report': BeckonReport;
   }
 }
 
-export { BeckonChat, BeckonHandQueue, BeckonParticipants, BeckonPoll, BeckonRaiseHand, BeckonReactions, BeckonRoom };
+export { BeckonChat, BeckonHandQueue, BeckonParticipants, BeckonPoll, BeckonRaiseHand, BeckonReactions, BeckonReport, BeckonRoom };

@@ -5,6 +5,7 @@ import { LoopbackNetwork } from './loopback.ts';
 import { Chat, File, RaiseHand } from './test-utils/test-schema.ts';
 import { roomFixture } from './test-utils/room-suite.ts';
 import { nextEvent, waitFor } from './test-utils/wait.ts';
+import { memberSession } from './testing.ts';
 
 const makeNetwork = async () => {
   const network = new LoopbackNetwork();
@@ -21,7 +22,7 @@ describe('abuse and back-pressure', () => {
       room.host.on(RaiseHand, (_v, meta) => hands.push(meta.from));
       const throttled = nextEvent<BeckonError>((l) => room.host.on('error', l), (e) => e.code === 'rate-limited');
       const removed = nextEvent<{ reason: string }>((l) => room.host.on('leave', l));
-      const raw = flooder.session!.link.channels.get('reliable')!;
+      const raw = memberSession(flooder)!.link.channels.get('reliable')!;
       const frame = encodeFrame({ type: RaiseHand.id, payload: RaiseHand.encode({ raised: true }) });
       for (let i = 0; i < 800; i++) raw.send(frame);
       expect((await throttled).peer).toBe(flooder.selfId);
@@ -61,7 +62,7 @@ describe('abuse and back-pressure', () => {
     try {
       const ada = await room.join('Ada', { reconnect: false });
       const delivery = ada.send(Chat, { text: 'never acked' });
-      ada.session!.close('test');
+      memberSession(ada)!.close('test');
       const result = await delivery.settled;
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error.code).toBe('delivery-failed');

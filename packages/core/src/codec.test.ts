@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame, encodeFrameHead } from './codec.ts';
 import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
-import { encodeChunkFrame } from './session.ts';
+import { encodeChunkFrame } from './session/index.ts';
 import { typeId } from './schema.ts';
 
 describe('frame codec', () => {

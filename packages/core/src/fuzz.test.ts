@@ -6,6 +6,7 @@ import { Chat, Cursor, RaiseHand, Tiny } from './test-utils/test-schema.ts';
 import { LoopbackNetwork } from './loopback.ts';
 import { roomFixture } from './test-utils/room-suite.ts';
 import { nextEvent } from './test-utils/wait.ts';
+import { memberSession } from './testing.ts';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed. */
 function prng(seed: number): () => number {
@@ -72,7 +73,7 @@ describe('fuzz', () => {
       room.host.on('error', (error) => errors.set(error.code, (errors.get(error.code) ?? 0) + 1));
       const random = prng(2);
       for (const lane of ['reliable', 'unreliable'] as const) {
-        const channel = hostile.session!.link.channels.get(lane)!;
+        const channel = memberSession(hostile)!.link.channels.get(lane)!;
         for (let i = 0; i < 50_000; i++) channel.send(mutate(random));
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -139,7 +140,7 @@ describe('structure-aware fuzz against a live host with rate limits on', () => {
       }
       // A member, on every lane, until the host removes it.
       for (let i = 0; i < 20_000; i++) {
-        const channel = hostile.session?.link.channels.get(i % 3 === 0 ? 'unreliable' : 'reliable');
+        const channel = memberSession(hostile)?.link.channels.get(i % 3 === 0 ? 'unreliable' : 'reliable');
         if (!channel || channel.state !== 'open') break;
         channel.send(structured(random));
         if (i % 2000 === 0) await new Promise((resolve) => setTimeout(resolve, 1));

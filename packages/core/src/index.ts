@@ -13,7 +13,7 @@ export type {
 export type { DeprecatedPolicy, MessageDefinition, MessageInit, MessageType, MessageTypeSettings, Policy } from './schema.ts';
 export { defineMessage, normalizePolicy, Registry, settingsFromOptions, typeId } from './schema.ts';
 export { messageType, rootFromJson } from './reflection.ts';
-// The runtime generated modules import (`beckon gen` v2): protobufjs/minimal's Reader/Writer and small helpers.
+// The runtime generated modules import (`beckon gen` v2): protobufjs/minimal's Reader, Beckon's Writer, small helpers.
 export {
   badCase,
   checkArray,
@@ -56,8 +56,7 @@ export type { Identity } from './ids.ts';
 export { loadIdentity, randomId } from './ids.ts';
 export type { CleanTextOptions } from './text.ts';
 export { cleanMetadata, cleanText, isSafeKey, isValidId } from './text.ts';
-export type { DeliveryResult, ReceivePolicy, SessionEvents, SessionOptions, SessionStats, TransferProgress } from './session.ts';
-export { defaultSessionOptions, PeerSession } from './session.ts';
+export type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from './session/index.ts';
 export type {
   ConnectionState,
   Delivery,
@@ -77,20 +76,5 @@ export type {
 } from './room/index.ts';
 export type { Room } from './room/index.ts';
 export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room/index.ts';
-export type { LoopbackOptions } from './loopback.ts';
-export { LoopbackNetwork, LoopbackTransport } from './loopback.ts';
-export type { ChallengeContext, HostCredentials, Invite, JoinContext } from './trust.ts';
-export {
-  checkChallengeSignature,
-  checkInviteProof,
-  checkWelcomeSignature,
-  createHostCredentials,
-  exportHostCredentials,
-  formatInvite,
-  importHostCredentials,
-  parseInvite,
-  proveInvite,
-  signChallenge,
-  signWelcome,
-  trustAvailable,
-} from './trust.ts';
+export type { HostCredentials, Invite } from './trust.ts';
+export { createHostCredentials, exportHostCredentials, formatInvite, importHostCredentials, parseInvite, trustAvailable } from './trust.ts';

@@ -48,6 +48,7 @@ export class LoopbackTransport implements Transport {
   readonly #network: LoopbackNetwork;
   readonly #links = new Set<LoopbackLink>();
   #onLink: ((link: Link) => void) | undefined;
+  #accept: ((remoteId: string) => boolean) | undefined;
   #listenLanes: readonly LaneConfig[] = [];
   #closed = false;
 
@@ -63,6 +64,7 @@ export class LoopbackTransport implements Transport {
 
   listen(options: ListenOptions, onLink: (link: Link) => void): void {
     this.#listenLanes = options.lanes;
+    this.#accept = options.accept;
     this.#onLink = onLink;
   }
 
@@ -71,6 +73,9 @@ export class LoopbackTransport implements Transport {
     await delay(0);
     const remote = this.#network.peer(remoteId);
     if (!remote || !remote.#onLink) throw new BeckonError('not-connected', `No peer "${remoteId}" is listening`, { peer: remoteId });
+    if (remote.#accept !== undefined && !remote.#accept(this.localId)) {
+      throw new BeckonError('not-connected', `Peer "${remoteId}" turned the connection away`, { peer: remoteId });
+    }
     const lanes = options.lanes.filter((lane) => remote.#listenLanes.some((other) => other.id === lane.id));
     const local = new LoopbackLink(remoteId, lanes, this.#network.options);
     const far = new LoopbackLink(this.localId, lanes, this.#network.options);
@@ -81,6 +86,16 @@ export class LoopbackTransport implements Transport {
     far.onClose(() => remote.#links.delete(far));
     remote.#onLink(far);
     return local;
+  }
+
+  /**
+   * The whole tab dies: every link is cut without a word and nothing connects from here again (the id stays taken,
+   * as on a PeerServer that has not noticed yet). Unlike cutting one link, the peer cannot come back and race the
+   * other side's timeout.
+   */
+  vanish(): void {
+    this.#closed = true;
+    for (const link of this.#links) link.vanish();
   }
 
   async close(): Promise<void> {
@@ -124,6 +139,16 @@ class LoopbackLink implements Link {
     if (!this.#vanished) this.#peer?.close('closed by peer');
   }
 
+  /**
+   * Nothing crosses the link, either way, for `ms`; then everything held arrives in order. To each side it looks like
+   * the other's main thread was blocked (a long frame, a tab in the background).
+   */
+  stall(ms: number): void {
+    const channels = [...this.channels.values(), ...(this.#peer?.channels.values() ?? [])];
+    for (const channel of channels) channel.hold();
+    setTimeout(() => channels.forEach((channel) => channel.release()), ms);
+  }
+
   /** Cuts the link without telling the other side, like a tab that dies: only heartbeats notice. */
   vanish(): void {
     this.#vanished = true;
@@ -148,6 +173,7 @@ class LoopbackChannel implements Channel {
   readonly #outbox: Uint8Array[] = [];
   /** Frames that arrived before the owner set its handlers, replayed to them. */
   readonly #early: Uint8Array[] = [];
+  #held: Uint8Array[] | undefined;
   #flushScheduled = false;
   readonly #options: Required<LoopbackOptions>;
 
@@ -213,9 +239,21 @@ class LoopbackChannel implements Channel {
     }
   }
 
+  /** Frames that arrive from now on wait until `release`, as they do for a page whose main thread is blocked. */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const frame of held) this.#deliver(frame);
+  }
+
   #deliver(frame: Uint8Array): void {
     if (this.#state !== 'open') return;
-    if (this.#handlers) this.#handlers.onMessage(frame);
+    if (this.#held) this.#held.push(frame);
+    else if (this.#handlers) this.#handlers.onMessage(frame);
     else this.#early.push(frame);
   }
 

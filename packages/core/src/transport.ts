@@ -63,6 +63,11 @@ export interface ConnectOptions {
 
 export interface ListenOptions {
   readonly lanes: readonly LaneConfig[];
+  /**
+   * Asked for each incoming connection before any negotiation; false turns it away at once, so a peer the host
+   * already knows to be hostile costs it no ICE, DTLS or SCTP work.
+   */
+  readonly accept?: (remoteId: string) => boolean;
 }
 
 /** Connects this peer to others. One instance per local peer. */

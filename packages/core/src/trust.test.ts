@@ -115,10 +115,10 @@ describe('identities across a host restart', () => {
 });
 
 describe('nothing lost across a dropped connection', () => {
-  async function setup(): Promise<{ host: HostRoom; ada: MemberRoom; bea: MemberRoom; network: LoopbackNetwork }> {
+  async function setup(adaSession = fast): Promise<{ host: HostRoom; ada: MemberRoom; bea: MemberRoom; network: LoopbackNetwork }> {
     const network = new LoopbackNetwork();
     const host = hostRoom({ transport: network.transport('room-5'), types: hostTypes, session: fast });
-    const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-5', name: 'Ada', session: fast });
+    const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-5', name: 'Ada', session: adaSession });
     const bea = await joinRoom({ transport: network.transport('bea'), hostId: 'room-5', name: 'Bea', session: fast });
     return { host, ada, bea, network };
   }
@@ -151,7 +151,9 @@ describe('nothing lost across a dropped connection', () => {
   });
 
   it('redelivers host events a member missed while its link was down, exactly once and in order', async () => {
-    const { host, ada, bea } = await setup();
+    // Ada notices the dead link well after the host does, so the host has surely dropped her before she comes back
+    // (with equal timeouts her reconnect could beat the host's timeout, and the host would never see her gone).
+    const { host, ada, bea } = await setup({ heartbeatIntervalMs: 100, heartbeatTimeoutMs: 2000 });
     try {
       const seen: string[] = [];
       ada.on(Announcement, (a) => seen.push(a.text));

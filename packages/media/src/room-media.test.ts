@@ -1,6 +1,7 @@
 // The control plane over the loopback transport: the host's roster, the stage flow and its enforcement, mute
 // state, and a data-only participant. No browser: calls are not made without a peer.
-import { BeckonError, hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
+import { BeckonError, hostRoom, joinRoom } from '@beckon/core';
+import { LoopbackNetwork } from '@beckon/core/testing';
 import type { HostRoom, MemberRoom } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mediaMetadata, peerMetadataKey } from './calls.ts';

@@ -9,14 +9,34 @@ import {
   LeaveStage,
   MediaMode as MediaModeValue,
   MediaRoster,
+  MediaTopology as MediaTopologyValue,
   messageTypes,
+  SfuGrant,
   RequestStage,
   SetMediaStatus,
   StageInvite,
 } from './gen/media.ts';
 import type { MediaPeer } from './gen/media.ts';
+import { SfuHost } from './sfu/sfu-host.ts';
+import { SfuLink } from './sfu/sfu-link.ts';
+import type { SfuPass } from './sfu/sfu-link.ts';
+import type { SfuSubscriber } from './sfu/videoroom.ts';
 
 export type MediaMode = 'stage' | 'mesh';
+
+/** How media travels: PeerJS calls between participants, or one upload each to a Janus SFU. */
+export type MediaTopology = 'p2p' | 'sfu';
+
+/** What the host asks for: `auto` is p2p in small rooms and the SFU from `autoSfuAt` participants on. */
+export type MediaTopologyChoice = MediaTopology | 'auto';
+
+/**
+ * The room size at which `auto` switches to the SFU: with 5 others a p2p publisher already uploads 5 copies
+ * (about 4 Mbit/s at 640×480) and encodes 5 times; through the SFU it uploads one simulcast stream (see
+ * docs/video.md and `pnpm bench media-scale`). It switches back below `autoSfuAt - 2`, so a flapping
+ * participant does not flap the topology.
+ */
+export const defaultAutoSfuAt = 6;
 
 /** One participant's media switches as the host last heard them. */
 export interface PeerMediaState {
@@ -29,6 +49,8 @@ export interface PeerMediaState {
   readonly hasCamera: boolean;
   /** Why the participant has no local media, '' when fine. */
   readonly error: string;
+  /** Its Janus feed in the SFU topology, 0 when none. */
+  readonly sfuFeed: number;
 }
 
 /** The host's decision about media in the room, as every participant sees it. */
@@ -40,6 +62,7 @@ export interface MediaRosterView {
   readonly invited: readonly string[];
   readonly requests: readonly string[];
   readonly version: number;
+  readonly topology: MediaTopology;
 }
 
 /** A stream received from another participant over its own media call. */
@@ -47,7 +70,9 @@ export interface RemoteMedia {
   readonly participantId: string;
   /** Undefined until the call's first track arrives. */
   readonly stream: MediaStream | undefined;
+  /** A PeerJS call, or (via 'sfu') a stand-in for the SFU subscription whose `peerConnection` is Janus's. */
   readonly call: MediaCall;
+  readonly via: MediaTopology;
 }
 
 /** What a video grid shows for one publishing participant. */
@@ -74,6 +99,28 @@ export interface ReceiveStats {
   readonly bytesReceived: number;
 }
 
+/** One encoded video stream this participant sends (a p2p call's, or one simulcast layer). */
+export interface SendLayer {
+  readonly rid: string;
+  readonly frameWidth: number;
+  readonly bytesSent: number;
+  /** getStats' qualityLimitationReason: 'cpu', 'bandwidth', 'none'. */
+  readonly limitation: string;
+}
+
+export interface SendStats {
+  /** Peer connections that upload media: one per receiver p2p, one through the SFU. */
+  readonly connections: number;
+  /** Bytes sent on them so far (audio and video, RTP payload and headers as getStats counts them). */
+  readonly bytesSent: number;
+  readonly layers: readonly SendLayer[];
+  /** Per connection (ids stable for a connection's life): a call re-made between two samples starts from 0 again. */
+  readonly perConnection: readonly { readonly id: number; readonly bytesSent: number }[];
+}
+
+const connectionIds = new WeakMap<RTCPeerConnection, number>();
+let lastConnectionId = 0;
+
 export interface RoomMediaEvents {
   /** Anything a view shows changed: the roster, a remote stream, the local switches. */
   change: undefined;
@@ -83,6 +130,8 @@ export interface RoomMediaEvents {
   invite: { readonly fromName: string };
   /** Host: a member's stage action that the host refused (for example accepting an invite it never had). */
   refused: BeckonError;
+  /** Host: no SFU room (the server has no SFU, or it is down): media stays peer-to-peer. */
+  sfuError: BeckonError;
 }
 
 export interface RoomMediaOptions {
@@ -103,6 +152,14 @@ export interface RoomMediaOptions {
   readonly pendingCallMs?: number;
   /** An outgoing call that has not connected by then is closed and tried again. Default 15 s. */
   readonly connectTimeoutMs?: number;
+  /** Host: 'p2p' (default), 'sfu', or 'auto' (the SFU from `autoSfuAt` participants on). */
+  readonly topology?: MediaTopologyChoice;
+  /** Host: where to get an SFU room, `POST` (beckon serve --sfu: `${server}/sfu/rooms`). */
+  readonly sfuRooms?: string;
+  /** Host: participants (the host included) from which `auto` uses the SFU. Default `defaultAutoSfuAt`. */
+  readonly autoSfuAt?: number;
+  /** ICE servers (TURN) and policy for the SFU's peer connections. */
+  readonly rtcConfiguration?: RTCConfiguration;
 }
 
 /** The roster is room state: replayed to late joiners and reloads under this key. */
@@ -132,6 +189,8 @@ interface Authority {
   version: number;
   /** Stage members who dropped out, removed from the stage unless they rejoin in time. */
   readonly grace: Map<string, ReturnType<typeof setTimeout>>;
+  topology: MediaTopology;
+  readonly sfu: SfuHost;
 }
 
 /**
@@ -159,15 +218,22 @@ export class RoomMedia {
   readonly #backoff = new Map<string, { attempts: number; until: number }>();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #off: (() => void)[] = [];
+  readonly #sfu: SfuLink;
 
   constructor(options: RoomMediaOptions) {
     this.room = options.room;
     this.#peer = options.peer;
     this.#options = options;
+    this.#sfu = new SfuLink({
+      display: options.room.selfId,
+      rtc: options.rtcConfiguration,
+      onRemote: (id, subscriber) => this.#onSfuRemote(id, subscriber),
+      onPublishEnded: () => this.#changed(),
+    });
     const room = options.room;
     for (const type of messageTypes) room.registry.add(type);
     if (room.isHost) {
-      this.#authority = { mode: options.mode ?? 'stage', peers: new Map(), stage: [], invited: new Set(), requests: new Set(), version: 0, grace: new Map() };
+      this.#authority = { mode: options.mode ?? 'stage', peers: new Map(), stage: [], invited: new Set(), requests: new Set(), version: 0, grace: new Map(), topology: 'p2p', sfu: this.#sfuHost(options) };
       this.#listenAsHost(room);
     } else {
       this.#listenAsMember(room);
@@ -195,6 +261,26 @@ export class RoomMedia {
 
   get roster(): MediaRosterView | undefined {
     return this.#roster;
+  }
+
+  /** How media travels now, as the host decided. */
+  get topology(): MediaTopology {
+    return this.#roster?.topology ?? 'p2p';
+  }
+
+  /** The SFU simulcast layer received from `participantId` (0 = smallest), undefined without an SFU subscription. */
+  sfuLayer(participantId: string): number | undefined {
+    return this.#sfu.subscriber(participantId)?.substream;
+  }
+
+  /** This participant's pass into the SFU room (from the host), undefined without one. */
+  get sfuPass(): SfuPass | undefined {
+    return this.#sfu.pass;
+  }
+
+  /** A grid tells media how wide (device pixels) it shows a participant: through the SFU, the layer that fits. */
+  setTileSize(participantId: string, width: number): void {
+    this.#sfu.setTileWidth(participantId, width);
   }
 
   get mode(): MediaMode {
@@ -331,6 +417,33 @@ export class RoomMedia {
     }
     this.#pending.clear();
     for (const timer of this.#authority?.grace.values() ?? []) clearTimeout(timer);
+    this.#sfu.close();
+    this.#authority?.sfu.close();
+  }
+
+  /**
+   * What this participant uploads: every outgoing p2p call plus the SFU publication, from getStats. Proof of
+   * the SFU's point (one upload whatever the room size) and what `pnpm bench media-scale` measures.
+   */
+  async sendStats(): Promise<SendStats> {
+    const connections = [...this.#outgoing.values()].map((outgoing) => outgoing.call.peerConnection).filter((pc): pc is RTCPeerConnection => !!pc);
+    const publisher = this.#sfu.publisher?.pc;
+    if (publisher) connections.push(publisher);
+    const result: { connections: number; bytesSent: number; layers: SendLayer[]; perConnection: { id: number; bytesSent: number }[] } = { connections: connections.length, bytesSent: 0, layers: [], perConnection: [] };
+    for (const pc of connections) {
+      const report = await pc.getStats();
+      let id = connectionIds.get(pc);
+      if (id === undefined) connectionIds.set(pc, (id = ++lastConnectionId));
+      const own = { id, bytesSent: 0 };
+      result.perConnection.push(own);
+      report.forEach((entry: { type?: string; kind?: string; rid?: string; bytesSent?: number; frameWidth?: number; qualityLimitationReason?: string }) => {
+        if (entry.type !== 'outbound-rtp') return;
+        result.bytesSent += entry.bytesSent ?? 0;
+        own.bytesSent += entry.bytesSent ?? 0;
+        if (entry.kind === 'video') result.layers.push({ rid: entry.rid ?? '', frameWidth: entry.frameWidth ?? 0, bytesSent: entry.bytesSent ?? 0, limitation: entry.qualityLimitationReason ?? '' });
+      });
+    }
+    return result;
   }
 
   /** Video statistics of the stream received from `participantId`: proof that frames are decoded, not only a track. */
@@ -412,6 +525,24 @@ export class RoomMedia {
 
   // ---- Host: the roster ----
 
+  #sfuHost(options: RoomMediaOptions): SfuHost {
+    return new SfuHost({
+      choice: options.topology ?? 'p2p',
+      threshold: options.autoSfuAt ?? defaultAutoSfuAt,
+      rooms: options.sfuRooms,
+      onRoom: () => this.#publish(),
+      onError: (error) => this.events.emit('sfuError', error),
+      sendPass: (id, pass) => {
+        try {
+          (this.room as HostRoom).send(SfuGrant, pass, { to: id });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+  }
+
   #requireHost(what: string): Authority {
     if (!this.#authority) throw new BeckonError('policy-violation', `Only the host may ${what}`);
     return this.#authority;
@@ -427,6 +558,8 @@ export class RoomMedia {
       room.on('join', ({ participant }) => {
         // A reload comes back with a new transport id: calls go to the new one.
         authority.peers.set(participant.id, this.#peerEntry(participant.id, this.#verifiedPeer(room, participant.id), authority.peers.get(participant.id)));
+        // A rejoin (a reload) lost its pass: it goes out again.
+        authority.sfu.forget(participant.id);
         clearTimeout(authority.grace.get(participant.id));
         authority.grace.delete(participant.id);
         this.#publish();
@@ -492,7 +625,7 @@ export class RoomMedia {
   #peerEntry(participantId: string, peerId: string, previous: MediaPeer | undefined): MediaPeer {
     return previous
       ? { ...previous, peerId }
-      : { participantId, peerId, mic: false, camera: false, hasMic: false, hasCamera: false, error: '' };
+      : { participantId, peerId, mic: false, camera: false, hasMic: false, hasCamera: false, error: '', sfuFeed: 0 };
   }
 
   /** Sends the roster to everyone (retained for late joiners) and applies it here. */
@@ -500,6 +633,7 @@ export class RoomMedia {
     const authority = this.#authority;
     if (!authority || this.#closed) return;
     authority.version += 1;
+    this.#decideTopology(authority);
     const self = authority.peers.get(this.selfId);
     if (self) {
       authority.peers.set(this.selfId, { ...self, mic: this.#mic, camera: this.#camera, hasMic: this.#local.hasMic, hasCamera: this.#local.hasCamera, error: this.#local.error });
@@ -511,10 +645,48 @@ export class RoomMedia {
       invited: [...authority.invited],
       requests: [...authority.requests],
       version: authority.version,
+      topology: authority.topology === 'sfu' ? MediaTopologyValue.SFU : MediaTopologyValue.P2P,
     };
     const room = this.room as HostRoom;
     if (room.state === 'open') room.send(MediaRoster, roster, { retain: rosterKey });
     this.#applyRoster(MediaRoster.decode(MediaRoster.encode(roster)));
+  }
+
+  /** Host: p2p or SFU now, and (SFU) each participant's feed id and the host's own pass. */
+  #decideTopology(authority: Authority): void {
+    const publishers = new Set(authority.mode === 'mesh' ? authority.peers.keys() : authority.stage.filter((id) => authority.peers.has(id)));
+    const decision = authority.sfu.decide(this.selfId, [...authority.peers.keys()], publishers);
+    authority.topology = decision.topology;
+    for (const [id, peer] of authority.peers) {
+      const feed = decision.feedOf(id);
+      if (peer.sfuFeed !== feed) authority.peers.set(id, { ...peer, sfuFeed: feed });
+    }
+    if (decision.hostPass) this.#sfu.setPass(decision.hostPass);
+  }
+
+  #onSfuRemote(id: string, subscriber: SfuSubscriber | undefined): void {
+    const previous = this.#remotes.get(id);
+    if (!subscriber) {
+      if (previous?.via !== 'sfu') return;
+      this.#remotes.delete(id);
+      this.events.emit('remote', { participantId: id, stream: undefined });
+      this.#changed();
+      return;
+    }
+    if (previous?.via === 'sfu' && previous.call.peerConnection === subscriber.pc && previous.stream === subscriber.stream) return;
+    if (previous?.via === 'p2p') previous.call.close();
+    const peerId = this.#roster?.peers.get(id)?.peerId ?? '';
+    const call: MediaCall = {
+      peer: peerId,
+      metadata: { [callTag]: id, via: 'sfu' },
+      peerConnection: subscriber.pc,
+      answer: () => {},
+      close: () => subscriber.close(),
+      on: () => undefined,
+    };
+    this.#remotes.set(id, { participantId: id, stream: subscriber.stream, call, via: 'sfu' });
+    this.events.emit('remote', { participantId: id, stream: subscriber.stream });
+    this.#changed();
   }
 
   // ---- Members ----
@@ -523,6 +695,7 @@ export class RoomMedia {
     this.#off.push(
       // In order on the reliable lane, and the copy replayed on a rejoin is the current one: apply each as it comes.
       room.on(MediaRoster, (roster) => this.#applyRoster(roster)),
+      room.on(SfuGrant, (grant) => this.#sfu.setPass(grant.url === '' ? undefined : { ...grant })),
       room.on(StageInvite, ({ fromName }) => {
         this.#invite = { fromName };
         this.events.emit('invite', { fromName });
@@ -564,6 +737,7 @@ export class RoomMedia {
       invited: [...message.invited],
       requests: [...message.requests],
       version: message.version,
+      topology: message.topology === MediaTopologyValue.SFU ? 'sfu' : 'p2p',
     };
     if (!this.#roster.invited.includes(this.selfId)) this.#invite = undefined;
     this.#reconcile();
@@ -580,7 +754,16 @@ export class RoomMedia {
     const publishers = new Set(this.publishers);
     const stream = this.#local.stream;
     const targets = new Map<string, string>();
-    if (stream && publishers.has(this.selfId)) {
+    const viaSfu = roster.topology === 'sfu';
+    const feeds = new Map<string, number>();
+    if (viaSfu) {
+      for (const id of publishers) {
+        const feed = roster.peers.get(id)?.sfuFeed ?? 0;
+        if (id !== this.selfId && feed !== 0) feeds.set(id, feed);
+      }
+    }
+    this.#sfu.sync({ publish: viaSfu && publishers.has(this.selfId) ? stream : undefined, feeds });
+    if (stream && publishers.has(this.selfId) && !viaSfu) {
       for (const state of roster.peers.values()) {
         if (state.participantId !== this.selfId && state.peerId !== '') targets.set(state.participantId, state.peerId);
       }
@@ -605,7 +788,9 @@ export class RoomMedia {
       this.#retryTimer = setTimeout(() => this.#reconcile(), nextRetry - now + 5);
     }
     for (const [id, remote] of this.#remotes) {
-      if (!publishers.has(id) || roster.peers.get(id)?.peerId !== remote.call.peer) this.#dropRemote(id);
+      // The SFU link looks after its own subscriptions (sync above); p2p calls stop once the SFU carries media.
+      if (remote.via === 'sfu') continue;
+      if (viaSfu || !publishers.has(id) || roster.peers.get(id)?.peerId !== remote.call.peer) this.#dropRemote(id);
     }
     for (const pending of [...this.#pending]) {
       if (this.#answer(pending.call)) {
@@ -675,6 +860,11 @@ export class RoomMedia {
   #answer(call: MediaCall): boolean {
     const roster = this.#roster;
     if (!roster) return false;
+    if (roster.topology === 'sfu') {
+      // Media goes through the SFU now: a p2p call is a late one from before the switch.
+      call.close();
+      return true;
+    }
     let id: string | undefined;
     for (const state of roster.peers.values()) if (state.peerId === call.peer) id = state.participantId;
     if (id === undefined || !this.publishers.includes(id)) return false;
@@ -685,7 +875,7 @@ export class RoomMedia {
       return true;
     }
     const previous = this.#remotes.get(id);
-    const remote: { participantId: string; stream: MediaStream | undefined; call: MediaCall } = { participantId: id, stream: undefined, call };
+    const remote: { participantId: string; stream: MediaStream | undefined; call: MediaCall; via: MediaTopology } = { participantId: id, stream: undefined, call, via: 'p2p' };
     this.#remotes.set(id, remote);
     // A new call from the same publisher (it reloaded, or its last call dropped) replaces the old one.
     previous?.call.close();

@@ -112,7 +112,7 @@ class PeerJsTransportImpl implements PeerJsTransport {
   readonly #opening = new Set<(error: BeckonError) => void>();
   /** Incoming connections that arrived before `listen`. */
   #waiting: DataConnection[] = [];
-  #listener: { lanes: readonly LaneConfig[]; onLink: (link: Link) => void } | undefined;
+  #listener: { lanes: readonly LaneConfig[]; accept: ((remoteId: string) => boolean) | undefined; onLink: (link: Link) => void } | undefined;
   #closed = false;
 
   constructor(peer: Peer, linkTimeoutMs: number) {
@@ -133,7 +133,7 @@ class PeerJsTransportImpl implements PeerJsTransport {
   }
 
   listen(options: ListenOptions, onLink: (link: Link) => void): void {
-    this.#listener = { lanes: options.lanes, onLink };
+    this.#listener = { lanes: options.lanes, accept: options.accept, onLink };
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const connection of waiting) this.#accept(connection);
@@ -160,6 +160,8 @@ class PeerJsTransportImpl implements PeerJsTransport {
   #accept(connection: DataConnection): void {
     const listener = this.#listener;
     if (listener === undefined) return;
+    // Turned away before PeerJS's answer goes out: no ICE, no DTLS handshake.
+    if (listener.accept !== undefined && !listener.accept(connection.peer)) return connection.close();
     // A peer that fails to open its lanes is dropped; the caller on the other side gets the error.
     this.#open(connection, listener.lanes, this.#linkTimeoutMs, false).then(listener.onLink, () => {});
   }

@@ -72,7 +72,7 @@ export async function classroomVotes(input: ClassroomVoteInput, reporter: LabRep
       }),
     );
     const allJoinedMs = performance.now() - began;
-    teacher.openPoll({ question: 'Which is the largest?', kind: 'letters' });
+    teacher.openPoll({ question: 'Which is the largest?', kind: 'letters', results: 'live' });
     while (!students.every((s) => s.poll !== undefined)) await sleep(5);
 
     const ballots = new Map<string, number>();
@@ -189,8 +189,9 @@ export const classroomBenchmark: Benchmark = {
     "A teacher's `Classroom` hosting a keyed room (invite proofs, signed welcome) and 30 students' `Classroom`s, each its own " +
     'PeerJS peer over node-datachannel with a real PeerServer (`beckon serve`), all in one Node process inside a loopback-only ' +
     'network namespace. Students vote one at a time in an A–D poll, each vote changing the tally; the latency runs from `vote()` ' +
-    "on the student's page to the last of the 30 students' `Classroom`s showing the new counts (the host validates the vote and " +
-    'broadcasts the whole `PollState` on the reliable lane). The bundle is `packages/classroom/src/define.ts` built with vite as ' +
+    "on the student's page to the last of the 30 students' `Classroom`s showing the new counts (a live-results poll: the host " +
+    'validates the vote and sends a `PollTally`, the counts without ids, on the reliable lane; the first change after a quiet ' +
+    '50 ms goes out at once, later ones are coalesced). The bundle is `packages/classroom/src/define.ts` built with vite as ' +
     'the one-file bundle is (ES module, minified, every dependency inlined); each part is built alone the same way, and sizes are ' +
     'gzip level 9.',
   needs: ['network-lab'],

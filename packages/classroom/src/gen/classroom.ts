@@ -369,6 +369,10 @@ export interface PollState {
   /** Indexes of the correct options for a quiz, sent only once published. */
   correct: number[];
   openedAt: number;
+  /** Who may see the counts and answers before the teacher publishes them. */
+  results: ResultsPolicy;
+  /** The counts and answers are withheld from this participant (the policy does not let them see them yet). */
+  withheld: boolean;
 }
 
 function write$PollState(m: MessageInit<PollState>, w: Writer): void {
@@ -409,11 +413,13 @@ function write$PollState(m: MessageInit<PollState>, w: Writer): void {
     }
   }
   if (m.openedAt != null && m.openedAt !== 0) w.uint32(113).double(checkNumber(m.openedAt, 'classroom.PollState.openedAt'));
+  if (m.results != null && m.results !== 0) w.uint32(120).int32(checkInt32(m.results, 'classroom.PollState.results'));
+  if (m.withheld != null && m.withheld !== false) w.uint32(128).bool(checkBool(m.withheld, 'classroom.PollState.withheld'));
 }
 
 function read$PollState(r: Reader, length: number): PollState {
   const end = r.pos + length;
-  const m: PollState = { id: '', question: '', kind: 0 as PollKind, options: [], multiple: false, anonymous: false, status: 0 as PollStatus, counts: [], respondents: 0, texts: [], answered: [], closesAt: 0, correct: [], openedAt: 0 };
+  const m: PollState = { id: '', question: '', kind: 0 as PollKind, options: [], multiple: false, anonymous: false, status: 0 as PollStatus, counts: [], respondents: 0, texts: [], answered: [], closesAt: 0, correct: [], openedAt: 0, results: 0 as ResultsPolicy, withheld: false };
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -471,6 +477,12 @@ function read$PollState(r: Reader, length: number): PollState {
       case 113:
         m.openedAt = r.double();
         break;
+      case 120:
+        m.results = r.int32() as ResultsPolicy;
+        break;
+      case 128:
+        m.withheld = r.bool();
+        break;
       default:
         skipField(r, tag);
     }
@@ -487,6 +499,136 @@ export const PollState: MessageType<PollState> = defineMessage<PollState>({
   maxRate: 0,
   write: write$PollState,
   read: read$PollState,
+});
+
+export const ResultsPolicy = {
+  RESULTS_POLICY_UNSPECIFIED: 0,
+  /** Each student sees the results once their own answer is recorded. */
+  RESULTS_AFTER_ANSWER: 1,
+  /** Students see the results only once the teacher publishes them (the default of quizzes and anonymous polls). */
+  RESULTS_AFTER_PUBLISH: 2,
+  /** Everyone watches the results as they come in. */
+  RESULTS_LIVE: 3,
+} as const;
+export type ResultsPolicy = (typeof ResultsPolicy)[keyof typeof ResultsPolicy];
+
+/**
+ * What changed in the current poll's results: sent (at most every ~50 ms) instead of the whole poll, and only to the
+ * participants the results policy lets see them. Carries no ids: who answered stays with the teacher.
+ */
+export interface PollTally {
+  pollId: string;
+  counts: number[];
+  respondents: number;
+  /** Free-text answers the teacher has approved, sorted. */
+  texts: string[];
+  /** The counts and answers are withheld from this participant (only `respondents` is news). */
+  withheld: boolean;
+}
+
+function write$PollTally(m: MessageInit<PollTally>, w: Writer): void {
+  if (m.pollId != null && m.pollId !== '') w.uint32(10).string(checkString(m.pollId, 'classroom.PollTally.pollId'));
+  if (m.counts != null) {
+    const a = checkArray(m.counts, 'classroom.PollTally.counts');
+    if (a.length > 0) {
+      w.uint32(18).fork();
+      for (const x of a) w.uint32(checkUint32(x, 'classroom.PollTally.counts'));
+      w.ldelim();
+    }
+  }
+  if (m.respondents != null && m.respondents !== 0) w.uint32(24).uint32(checkUint32(m.respondents, 'classroom.PollTally.respondents'));
+  if (m.texts != null) {
+    const a = checkArray(m.texts, 'classroom.PollTally.texts');
+    for (const x of a) w.uint32(34).string(checkString(x, 'classroom.PollTally.texts'));
+  }
+  if (m.withheld != null && m.withheld !== false) w.uint32(40).bool(checkBool(m.withheld, 'classroom.PollTally.withheld'));
+}
+
+function read$PollTally(r: Reader, length: number): PollTally {
+  const end = r.pos + length;
+  const m: PollTally = { pollId: '', counts: [], respondents: 0, texts: [], withheld: false };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        m.pollId = readString(r);
+        break;
+      case 18: {
+        const stop = r.uint32() + r.pos;
+        while (r.pos < stop) m.counts.push(r.uint32());
+        checkEnd(r, stop);
+        break;
+      }
+      case 16:
+        m.counts.push(r.uint32());
+        break;
+      case 24:
+        m.respondents = r.uint32();
+        break;
+      case 34:
+        m.texts.push(readString(r));
+        break;
+      case 40:
+        m.withheld = r.bool();
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const PollTally: MessageType<PollTally> = defineMessage<PollTally>({
+  name: 'classroom.PollTally',
+  lane: 'reliable',
+  policy: 'host-to-members',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$PollTally,
+  read: read$PollTally,
+});
+
+/**
+ * Every poll of the lesson whose results were published, oldest first: retained, so late joiners and reloaded
+ * students see them.
+ */
+export interface PublishedPolls {
+  polls: PollState[];
+}
+
+function write$PublishedPolls(m: MessageInit<PublishedPolls>, w: Writer): void {
+  if (m.polls != null) {
+    const a = checkArray(m.polls, 'classroom.PublishedPolls.polls');
+    for (const x of a) (checkObject(x, 'classroom.PublishedPolls.polls'), write$PollState(x, w.uint32(10).fork()), w.ldelim());
+  }
+}
+
+function read$PublishedPolls(r: Reader, length: number): PublishedPolls {
+  const end = r.pos + length;
+  const m: PublishedPolls = { polls: [] };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        m.polls.push(read$PollState(r, r.uint32()));
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const PublishedPolls: MessageType<PublishedPolls> = defineMessage<PublishedPolls>({
+  name: 'classroom.PublishedPolls',
+  lane: 'reliable',
+  policy: 'host-to-members',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$PublishedPolls,
+  read: read$PublishedPolls,
 });
 
 /** The host's record of this member's own ballot, sent to that member only (after each vote and on rejoin). */
@@ -606,6 +748,9 @@ export interface ChatMessage {
   at: number;
   /** Sent privately to the teacher; only the teacher and the sender see it. */
   private: boolean;
+  /** A private reply from the teacher: the participant it is for ('' otherwise). */
+  toId: string;
+  toName: string;
 }
 
 function write$ChatMessage(m: MessageInit<ChatMessage>, w: Writer): void {
@@ -615,11 +760,13 @@ function write$ChatMessage(m: MessageInit<ChatMessage>, w: Writer): void {
   if (m.text != null && m.text !== '') w.uint32(34).string(checkString(m.text, 'classroom.ChatMessage.text'));
   if (m.at != null && m.at !== 0) w.uint32(41).double(checkNumber(m.at, 'classroom.ChatMessage.at'));
   if (m.private != null && m.private !== false) w.uint32(48).bool(checkBool(m.private, 'classroom.ChatMessage.private'));
+  if (m.toId != null && m.toId !== '') w.uint32(58).string(checkString(m.toId, 'classroom.ChatMessage.toId'));
+  if (m.toName != null && m.toName !== '') w.uint32(66).string(checkString(m.toName, 'classroom.ChatMessage.toName'));
 }
 
 function read$ChatMessage(r: Reader, length: number): ChatMessage {
   const end = r.pos + length;
-  const m: ChatMessage = { id: '', fromId: '', fromName: '', text: '', at: 0, private: false };
+  const m: ChatMessage = { id: '', fromId: '', fromName: '', text: '', at: 0, private: false, toId: '', toName: '' };
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -641,6 +788,12 @@ function read$ChatMessage(r: Reader, length: number): ChatMessage {
       case 48:
         m.private = r.bool();
         break;
+      case 58:
+        m.toId = readString(r);
+        break;
+      case 66:
+        m.toName = readString(r);
+        break;
       default:
         skipField(r, tag);
     }
@@ -657,6 +810,42 @@ export const ChatMessage: MessageType<ChatMessage> = defineMessage<ChatMessage>(
   maxRate: 0,
   write: write$ChatMessage,
   read: read$ChatMessage,
+});
+
+/** The teacher deleted a chat message for everyone. */
+export interface ChatDeleted {
+  id: string;
+}
+
+function write$ChatDeleted(m: MessageInit<ChatDeleted>, w: Writer): void {
+  if (m.id != null && m.id !== '') w.uint32(10).string(checkString(m.id, 'classroom.ChatDeleted.id'));
+}
+
+function read$ChatDeleted(r: Reader, length: number): ChatDeleted {
+  const end = r.pos + length;
+  const m: ChatDeleted = { id: '' };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        m.id = readString(r);
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const ChatDeleted: MessageType<ChatDeleted> = defineMessage<ChatDeleted>({
+  name: 'classroom.ChatDeleted',
+  lane: 'reliable',
+  policy: 'host-to-members',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$ChatDeleted,
+  read: read$ChatDeleted,
 });
 
 /** One new chat message. */
@@ -743,9 +932,12 @@ export const messageTypes: readonly [
   typeof Hand,
   typeof HandQueue,
   typeof PollState,
+  typeof PollTally,
+  typeof PublishedPolls,
   typeof BallotReceipt,
   typeof Reaction,
   typeof ChatMessage,
+  typeof ChatDeleted,
   typeof ChatPosted,
   typeof ChatHistory,
 ] = [
@@ -757,9 +949,12 @@ export const messageTypes: readonly [
   Hand,
   HandQueue,
   PollState,
+  PollTally,
+  PublishedPolls,
   BallotReceipt,
   Reaction,
   ChatMessage,
+  ChatDeleted,
   ChatPosted,
   ChatHistory,
 ];

@@ -1,5 +1,7 @@
-import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
-import type { HostRoom, Identity, LoopbackTransport, MemberRoom } from '@beckon/core';
+import { hostRoom, joinRoom } from '@beckon/core';
+import type { HostRoom, Identity, MemberRoom } from '@beckon/core';
+import { LoopbackNetwork, memberSession } from '@beckon/core/testing';
+import type { LoopbackTransport } from '@beckon/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandQueue, PollState, PollStatus, SetHand, Vote } from '../gen/classroom.ts';
 import { Classroom, classroomTypes } from './classroom.ts';
@@ -71,7 +73,7 @@ describe('Classroom over a room', () => {
 
     expect(ada.lowerAllHands()).toBe(false); // a student cannot
 
-    host.openPoll({ question: 'Which are prime?', kind: 'custom', options: ['2', '9', '11'], multiple: true });
+    host.openPoll({ question: 'Which are prime?', kind: 'custom', options: ['2', '9', '11'], multiple: true, results: 'live' });
     await until(() => everyone.every((c) => c.poll?.status === PollStatus.OPEN), 'poll open everywhere');
     ada.vote([0, 2]);
     ben.vote([1]);
@@ -123,9 +125,12 @@ describe('Classroom over a room', () => {
     await until(() => again.ballot?.choices[0] === 2, 'own ballot back');
 
     const late = await student(network, 'Late Lou');
+    await until(() => late.poll !== undefined, 'the poll at the late joiner');
     expect(late.poll?.options).toEqual(['Yes', 'No', 'Abstain']);
-    expect(late.poll?.counts).toEqual([0, 0, 1]);
+    // Results only once Lou has answered herself (the default policy): how many answered, not what.
+    expect(late.poll).toMatchObject({ withheld: true, counts: [0, 0, 0], respondents: 1, answered: [] });
     expect(late.ballot).toBeUndefined();
+    expect(again.poll).toMatchObject({ withheld: false, counts: [0, 0, 1] });
   });
 
   it("keeps the hands and the poll through the teacher's reload", async () => {
@@ -175,7 +180,7 @@ describe('Classroom under attack and failure', () => {
     expect(ben.lowerHandOf(ada.selfId)).toBe(false);
     // Ben's page is modified to send what only the teacher may: a closed poll, an empty queue, and Ada's hand
     // lowered in her name. Frames go straight onto the session, past the room's own checks.
-    const session = (ben.room as MemberRoom).session!;
+    const session = memberSession(ben.room as MemberRoom)!;
     const closed = { ...host.poll!, status: PollStatus.CLOSED, counts: [0, 9], respondents: 9 };
     session.send({ type: PollState.id, payload: PollState.encode(closed) }, 'reliable');
     session.send({ type: HandQueue.id, payload: HandQueue.encode({ hands: [], calledOn: '', calledOnName: '' }) }, 'reliable');
@@ -195,7 +200,8 @@ describe('Classroom under attack and failure', () => {
     for (const view of [host, ada, ben]) {
       expect(view.hands.hands.map((h) => h.name)).toEqual(['Ada']);
       expect(view.poll?.status).toBe(PollStatus.OPEN);
-      expect([...view.poll!.counts]).toEqual([1, 0]);
+      // Ben has not answered: the results are not his to see yet.
+      expect([...view.poll!.counts]).toEqual(view === ben ? [0, 0] : [1, 0]);
       expect(view.poll!.respondents).toBe(1);
     }
   });
@@ -269,10 +275,10 @@ describe('Classroom under attack and failure', () => {
     await until(() => first.poll?.respondents === 1 && ada.ballot?.choices[0] === 1, 'vote and receipt');
     // Acknowledged too, so the room's own redelivery has nothing left to send: only the classroom can restore it.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // The reload comes before the save of the vote reached storage.
-    storage.map.set('beckon:classroom:lesson', saved);
     await (first.room as HostRoom).close();
     first.dispose();
+    // The reload came before the save of the vote reached storage.
+    storage.map.set('beckon:classroom:lesson', saved);
     const second = teacher(network, storage, 'host');
     expect(second.poll?.respondents).toBe(0);
     await until(() => second.poll?.respondents === 1, 'vote restored', 8000);
@@ -302,6 +308,10 @@ describe('anonymous polls', () => {
     expect(seenByCai.every((counts) => counts.every((n) => n === 0))).toBe(true);
     host.closePoll();
     await until(() => cai.poll?.status === PollStatus.CLOSED, 'the poll to close');
+    // Anonymous polls show their results once published (the default policy).
+    expect(cai.poll).toMatchObject({ withheld: true, counts: [0, 0] });
+    host.publishPoll();
+    await until(() => cai.poll?.status === PollStatus.PUBLISHED, 'the results to be published');
     expect(cai.poll?.counts).toEqual([1, 1]);
   });
 });
@@ -316,6 +326,6 @@ describe('verdicts', () => {
     const room = ada.room as MemberRoom;
     expect(await room.request(Vote, { pollId: ada.poll!.id, choices: [0], text: '' })).toMatchObject({ ok: true });
     const stale = await room.request(Vote, { pollId: 'an-old-poll', choices: [0], text: '' });
-    expect(stale).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'rejected', message: expect.stringMatching(/no such poll/) }) });
+    expect(stale).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'rejected', message: expect.stringMatching(/this poll is over/) }) });
   });
 });

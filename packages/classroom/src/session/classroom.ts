@@ -1,14 +1,17 @@
 import { Emitter, randomId } from '@beckon/core';
-import type { BeckonError, ConnectionState, HostRoom, MemberRoom, MessageMeta, MessageType, Participant } from '@beckon/core';
+import type { BeckonError, ConnectionState, DeliveryResult, HostRoom, MemberRoom, MessageMeta, MessageType, Participant } from '@beckon/core';
 import {
   ActionRefused,
   BallotReceipt,
+  ChatDeleted,
   ChatHistory,
   ChatPosted,
   HandQueue,
   messageTypes,
   PollState,
   PollStatus,
+  PollTally,
+  PublishedPolls,
   React,
   Reaction,
   SendChat,
@@ -17,87 +20,51 @@ import {
 } from '../gen/classroom.ts';
 import type { ChatMessage } from '../gen/classroom.ts';
 import {
-  ballotReceipt,
   callOn,
   chatHistory,
   clearCalledOn,
   closePoll,
   currentPoll,
+  deleteChat,
   expirePoll,
-  handQueue,
   isReactionEmoji,
   logPresence,
   lowerAllHands,
   lowerHand,
+  moderateAnswer,
   notePresence,
   openPoll,
-  memberPollState,
-  pollState,
   postChat,
+  privateChatFor,
   publishPoll,
   raiseHand,
   restoreClassroom,
   vote,
 } from '../state/classroom-state.ts';
 import type { ClassroomData, Outcome, PollSpec } from '../state/classroom-state.ts';
+import { participation } from '../state/report.ts';
+import type { ParticipationRow } from '../state/report.ts';
 import { toXapi } from '../state/xapi.ts';
 import type { XapiOptions, XapiStatement } from '../state/xapi.ts';
+import { HostSync } from './host-sync.ts';
+import type { SyncPart } from './host-sync.ts';
+import { listenAsMember, sendBallot } from './member-side.ts';
+import type { BallotStatus, BlockedMessage, ClassroomEvents, ClassroomOptions, ClassroomRole } from './types.ts';
+import { Reactions } from './reactions.ts';
+import type { ShownReaction } from './reactions.ts';
 
 export { messageTypes as classroomTypes };
+export type { BallotStatus, BlockedMessage, ChangeKind, ClassroomEvents, ClassroomOptions, ClassroomRole } from './types.ts';
+export type { ShownReaction } from './reactions.ts';
 
-export type ClassroomRole = 'teacher' | 'student';
-
-/** A reaction on screen: it expires `reactionTtlMs` after it arrived. */
-export interface ShownReaction {
-  readonly key: number;
-  readonly participantId: string;
-  readonly name: string;
-  readonly emoji: string;
-  readonly expiresAt: number;
-}
-
-export interface ClassroomEvents {
-  /** Something the components render changed. */
-  change: ChangeKind;
-  reaction: ShownReaction;
-  chat: ChatMessage;
-  /** A command this participant gave was refused (by the host's rules, or because the room is not connected). */
-  refused: { readonly command: string; readonly reason: string };
-  /** Teacher: the room refused a member's message (a forged teacher action, a flood, an oversized message). */
-  blocked: BlockedMessage;
-}
-
-/** A member's message the room refused, as the teacher sees it. */
-export interface BlockedMessage {
-  readonly participantId: string;
-  readonly name: string;
-  /** `policy-violation`, `rate-limited`, `oversized`, … */
-  readonly code: string;
-  readonly message: string;
-  readonly at: number;
-}
-
-export type ChangeKind = 'state' | 'participants' | 'hands' | 'poll' | 'ballot' | 'chat' | 'reactions';
-
-export interface ClassroomOptions {
-  /** Teacher only: where the classroom state survives a reload of the teacher's page (`openIdbStorage()` in a browser). */
-  readonly storage?: Pick<Storage, 'getItem' | 'setItem'>;
-  /** Storage key; default `beckon:classroom:<room name>`. */
-  readonly storageKey?: string;
-  /** Teacher only: stored state older than this is not resumed (a new class starts). Default 12 hours. */
-  readonly resumeWithinMs?: number;
-  readonly reactionTtlMs?: number;
-  /** Clock for the host's timestamps; tests pass a fake. */
-  readonly now?: () => number;
-}
 
 const emptyQueue: HandQueue = { hands: [], calledOn: '', calledOnName: '' };
 
 /**
  * The classroom over a Beckon room, the same API for both ends. On the teacher's page it wraps the HostRoom and
- * owns the state: it applies members' actions, its own commands, and broadcasts snapshots (retained, so late
- * joiners and reloads see the room as it is). On a student's page it wraps a MemberRoom: commands become actions
- * sent to the host, and the snapshots the host broadcasts become what the components render.
+ * owns the state: it applies members' actions and its own commands, and sends what changed (coalesced, and only to
+ * whom the results policy lets see it). On a student's page it wraps a MemberRoom: commands become actions sent to
+ * the host, answered with the host's verdict, and what the host sends becomes what the components render.
  */
 export class Classroom {
   readonly role: ClassroomRole;
@@ -107,17 +74,20 @@ export class Classroom {
   poll: PollState | undefined;
   /** This participant's ballot in the current poll, as the host recorded it. */
   ballot: BallotReceipt | undefined;
+  /** Student: the last ballot sent and the host's verdict on it. */
+  ballotStatus: BallotStatus | undefined;
+  /** Every poll whose results the teacher published, oldest first. */
+  published: PollState[] = [];
   /** Public chat, plus private messages this participant may see. */
   chat: ChatMessage[] = [];
-  reactions: ShownReaction[] = [];
   /** Teacher: the members' messages the room refused, most recent last (at most 50). */
   blocked: BlockedMessage[] = [];
   readonly #data: ClassroomData | undefined;
   readonly #options: ClassroomOptions;
   readonly #now: () => number;
   readonly #unsubscribe: (() => void)[] = [];
-  #reactionKey = 0;
-  #reactionTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #reactions: Reactions;
+  readonly #sync: HostSync | undefined;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(room: HostRoom | MemberRoom, options: ClassroomOptions = {}) {
@@ -125,6 +95,10 @@ export class Classroom {
     this.role = room.isHost ? 'teacher' : 'student';
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#reactions = new Reactions(options.reactionTtlMs ?? 4000, (shown) => {
+      if (shown) this.events.emit('reaction', shown);
+      this.events.emit('change', 'reactions');
+    });
     const on = <T extends object>(type: MessageType<T>, handler: (value: T, meta: MessageMeta) => void): void => {
       this.#unsubscribe.push(room.on(type, handler));
     };
@@ -134,76 +108,49 @@ export class Classroom {
     );
     if (room.isHost) {
       const host = room;
-      this.#data = restoreClassroom(options.storage?.getItem(this.#storageKey) ?? null, this.#now(), options.resumeWithinMs ?? 12 * 3600_000);
+      const data = restoreClassroom(options.storage?.getItem(this.#storageKey) ?? null, this.#now(), options.resumeWithinMs ?? 12 * 3600_000);
+      this.#data = data;
+      this.#sync = new HostSync({
+        host,
+        data,
+        selfId: () => this.selfId,
+        coalesceMs: options.coalesceMs ?? 50,
+        saveDelayMs: options.saveDelayMs ?? 250,
+        save: () => this.#save(),
+        applied: (part) => this.#applyLocal(part),
+      });
       // The sender is the id the host stamped on the frame: a member cannot raise or lower anyone's hand but its own.
-      on(SetHand, (action, meta) => this.#fromMember('hand', meta, (data, who, now) => (action.raised ? raiseHand(data, who.id, who.name, now) : lowerHand(data, who.id, now))));
-      on(Vote, (action, meta) => this.#fromMember('vote', meta, (data, who, now) => vote(data, who.id, who.name, action, now)));
+      on(SetHand, (action, meta) => this.#fromMember('hand', meta, (d, who, now) => (action.raised ? raiseHand(d, who.id, who.name, now) : lowerHand(d, who.id, now))));
+      on(Vote, (action, meta) => this.#fromMember('vote', meta, (d, who, now) => vote(d, who.id, who.name, action, now)));
       on(SendChat, (action, meta) => {
         const who = this.#who(meta.from);
-        const posted = postChat(this.#data!, who, action.text, action.private, this.#now());
-        if ('id' in posted) this.#chatPosted(posted, who);
-        else this.#tell(who.id, 'chat', posted.reason);
+        const posted = postChat(data, who, action.text, action.private, this.#now());
+        if ('id' in posted) this.#chatPosted(posted);
+        else {
+          meta.reject(posted.reason);
+          this.#tell(who.id, 'chat', posted.reason);
+        }
       });
       on(React, (action, meta) => this.#react(this.#who(meta.from), action.emoji));
       this.#unsubscribe.push(
         host.on('join', ({ participant }) => {
           // The roster, not the room's `rejoined`, decides: after the teacher's reload everyone is new to the room.
-          if (notePresence(this.#data!, participant, this.#now())) logPresence(this.#data!, 'joined', participant, this.#now());
-          // A rejoining student gets its own ballot back (ballots are never broadcast).
-          const poll = currentPoll(this.#data!);
-          if (poll?.ballots[participant.id]) host.send(BallotReceipt, ballotReceipt(poll, participant.id), { to: participant.id });
-          this.#save();
+          if (notePresence(data, participant, this.#now())) logPresence(data, 'joined', participant, this.#now());
+          // What is this member's alone: its view of the current poll, its ballot, its private messages.
+          this.#sync!.welcome(participant.id);
+          for (const message of privateChatFor(data, participant.id)) host.send(ChatPosted, { message }, { to: participant.id });
+          this.#sync!.saveSoon();
         }),
         host.on('leave', ({ participant, reason }) => {
-          if (reason === 'left') logPresence(this.#data!, 'left', participant, this.#now());
-          this.#save();
+          if (reason === 'left') logPresence(data, 'left', participant, this.#now());
+          this.#sync!.saveSoon();
         }),
         host.on('error', (error) => this.#blockedFrom(error)),
       );
-      this.#publish('hands', 'poll', 'chat');
+      this.#sync.publish('hands', 'poll', 'published', 'chat');
       this.#armPollTimer();
     } else {
-      on(HandQueue, (queue) => {
-        this.hands = queue;
-        this.events.emit('change', 'hands');
-      });
-      on(PollState, (poll) => {
-        if (this.ballot && this.ballot.pollId !== poll.id) this.ballot = undefined;
-        this.poll = poll;
-        this.events.emit('change', 'poll');
-      });
-      on(BallotReceipt, (receipt) => {
-        this.ballot = receipt;
-        this.events.emit('change', 'ballot');
-      });
-      on(ActionRefused, ({ action, reason }) => this.#refuse(action, reason));
-      const member = room as MemberRoom;
-      let wasAway = false;
-      this.#unsubscribe.push(
-        member.on('state', (next) => {
-          if (next === 'reconnecting') wasAway = true;
-          if (next !== 'open' || !wasAway) return;
-          wasAway = false;
-          // Back after a drop or the teacher's reload: the retained state is replayed right after 'open'.
-          setTimeout(() => this.#confirmBallot(), 0);
-        }),
-        member.on('error', (error) => {
-          if (error.code === 'rate-limited') this.#refuse('send', 'You are sending too fast: wait a moment, then try again.');
-          else if (error.code === 'policy-violation' || error.code === 'oversized') this.#refuse('send', error.message);
-        }),
-      );
-      on(ChatHistory, (history) => {
-        const mine = this.chat.filter((message) => message.private);
-        this.chat = mergeChat(history.messages, mine);
-        this.events.emit('change', 'chat');
-      });
-      on(ChatPosted, ({ message }) => {
-        if (!message || this.chat.some((m) => m.id === message.id)) return;
-        this.chat = [...this.chat, message];
-        this.events.emit('chat', message);
-        this.events.emit('change', 'chat');
-      });
-      on(Reaction, (reaction) => this.#showReaction(reaction.participantId, reaction.name, reaction.emoji));
+      this.#unsubscribe.push(...listenAsMember(this, this.#member, on, (id, name, emoji) => this.#reactions.show(id, name, emoji)));
     }
   }
 
@@ -232,6 +179,10 @@ export class Classroom {
     return this.hands.hands.some((hand) => hand.participantId === this.selfId);
   }
 
+  get reactions(): readonly ShownReaction[] {
+    return this.#reactions.shown;
+  }
+
   // ---- Commands anyone may give ----
 
   setHand(raised: boolean): boolean {
@@ -239,17 +190,15 @@ export class Classroom {
     return this.#send('hand', () => this.#member.send(SetHand, { raised }));
   }
 
+  /**
+   * Votes in the current poll. A student's ballot is `sending` until the host's verdict: only then `recorded` (and
+   * `ballot` set), or `refused` with the reason. Returns false when it could not even be sent.
+   */
   vote(choices: readonly number[], text = ''): boolean {
     const poll = this.poll;
     if (!poll) return this.#refuse('vote', 'no poll');
     if (this.#data) return this.#teacher('vote', (data, now) => vote(data, this.selfId, this.#selfName, { pollId: poll.id, choices, text }, now));
-    const sent = this.#send('vote', () => this.#member.send(Vote, { pollId: poll.id, choices: [...choices], text }));
-    // Shown at once; the host's receipt replaces it.
-    if (sent) {
-      this.ballot = { pollId: poll.id, choices: [...choices], text };
-      this.events.emit('change', 'ballot');
-    }
-    return sent;
+    return sendBallot(this, this.#member, { pollId: poll.id, choices: [...choices], text });
   }
 
   react(emoji: string): boolean {
@@ -261,12 +210,14 @@ export class Classroom {
     return this.#send('react', () => this.#member.send(React, { emoji }));
   }
 
-  sendChat(text: string, options: { private?: boolean } = {}): boolean {
+  /** Sends a chat message: public; a student's private one to the teacher; or the teacher's private reply (`to`). */
+  sendChat(text: string, options: { private?: boolean; to?: string } = {}): boolean {
     if (this.#data) {
-      const who = { id: this.selfId, name: this.#selfName };
-      const posted = postChat(this.#data, who, text, false, this.#now());
+      const to = options.to ? this.#who(options.to) : undefined;
+      if (to && !this.#data.roster[to.id]) return this.#refuse('chat', 'no such student');
+      const posted = postChat(this.#data, this.#teacherRef, text, false, this.#now(), to);
       if (!('id' in posted)) return this.#refuse('chat', posted.reason);
-      this.#chatPosted(posted, who);
+      this.#chatPosted(posted);
       return true;
     }
     return this.#send('chat', () => this.#member.send(SendChat, { text, private: options.private === true }));
@@ -304,18 +255,53 @@ export class Classroom {
     return this.#teacher('publish-poll', (data, now) => publishPoll(data, now));
   }
 
+  /** Teacher: lets a student's free-text answer be seen by the class, or hides it again. */
+  moderateAnswer(participantId: string, approve: boolean): boolean {
+    const poll = this.poll;
+    if (!poll) return this.#refuse('moderate', 'no poll');
+    return this.#teacher('moderate-poll', (data) => moderateAnswer(data, poll.id, participantId, approve));
+  }
+
+  /** Teacher: deletes a chat message for everyone who saw it. */
+  deleteChat(messageId: string): boolean {
+    const data = this.#data;
+    if (!data) return this.#refuse('delete', 'only the teacher can do that');
+    const deleted = deleteChat(data, messageId, this.#now(), this.#teacherRef);
+    if (!('id' in deleted)) return this.#refuse('delete', deleted.reason);
+    const to = deleted.private ? [deleted.fromId, deleted.toId].filter((id) => id !== '' && id !== this.selfId) : undefined;
+    this.#host.send(ChatDeleted, { id: messageId }, to ? { to } : {});
+    this.#sync!.publish('chat');
+    return true;
+  }
+
+  /** Teacher: the free-text answers of the current poll, with who wrote them (unless anonymous) and whether approved. */
+  get answers(): readonly { readonly participantId: string; readonly name: string; readonly text: string; readonly approved: boolean }[] {
+    const poll = this.#data && currentPoll(this.#data);
+    if (!poll || poll.kind !== 'free-text') return [];
+    return Object.entries(poll.ballots)
+      .filter(([, ballot]) => ballot.text !== '')
+      .map(([id, ballot]) => ({ participantId: id, name: poll.anonymous ? '' : ballot.name, text: ballot.text, approved: poll.approved[id] === true }))
+      .sort((a, b) => a.text.localeCompare(b.text));
+  }
+
   /** Who has not answered the current poll (teacher, non-anonymous polls): students present without a ballot. */
   get notAnswered(): readonly Participant[] {
     const poll = this.poll;
-    if (!poll || poll.anonymous) return [];
+    if (!poll || poll.anonymous || !this.#data) return [];
     const answered = new Set(poll.answered);
     return this.students.filter((p) => !answered.has(p.id));
   }
 
-  /** The session as xAPI statements (teacher only). Anonymous ballots are not in it. */
-  exportXapi(options: XapiOptions): XapiStatement[] {
+  /** Teacher: participation per student (joined, hands, answers, correctness), for the lesson report. */
+  report(): ParticipationRow[] {
+    if (!this.#data) throw new Error('Only the teacher has the lesson report');
+    return participation(this.#data, new Set(this.students.map((p) => p.id)));
+  }
+
+  /** The session as xAPI statements (teacher only), with the teacher as the actor of what the teacher did. */
+  exportXapi(options: Omit<XapiOptions, 'teacher'> & { teacher?: XapiOptions['teacher'] }): XapiStatement[] {
     if (!this.#data) throw new Error('Only the teacher can export the session');
-    return toXapi(this.#data, options);
+    return toXapi(this.#data, { teacher: this.#teacherRef, ...options });
   }
 
   /** The raw classroom state (teacher only), for tests and tools. */
@@ -323,9 +309,16 @@ export class Classroom {
     return this.#data;
   }
 
+  /** Teacher: sends what is pending and saves now (before the page goes away). */
+  flush(): void {
+    this.#sync?.flushAll();
+  }
+
   dispose(): void {
     for (const off of this.#unsubscribe.splice(0)) off();
-    clearTimeout(this.#reactionTimer);
+    this.#sync?.flushAll();
+    this.#sync?.dispose();
+    this.#reactions.dispose();
     clearTimeout(this.#pollTimer);
     this.events.clear();
   }
@@ -353,7 +346,7 @@ export class Classroom {
   }
 
   #who(id: string): { id: string; name: string } {
-    return { id, name: this.room.participant(id)?.name ?? 'Someone' };
+    return { id, name: this.room.participant(id)?.name ?? this.#data?.roster[id]?.name ?? 'Someone' };
   }
 
   #refuse(command: string, reason: string): false {
@@ -370,12 +363,16 @@ export class Classroom {
     }
   }
 
-  /** Applies a teacher command to the state and broadcasts what changed. */
+  /** Applies a teacher command to the state and sends what changed at once. */
   #teacher(command: string, apply: (data: ClassroomData, now: number) => Outcome): boolean {
     if (!this.#data) return this.#refuse(command, 'only the teacher can do that');
     const outcome = apply(this.#data, this.#now());
     if (!outcome.ok) return this.#refuse(command, outcome.reason);
-    this.#afterChange(command);
+    if (outcome.unchanged) return true;
+    if (command === 'vote') this.#sync!.mark('tally');
+    else if (command === 'moderate-poll') this.#sync!.publish('tally');
+    else if (command.endsWith('-poll')) this.#sync!.publish('poll', 'published');
+    else this.#sync!.publish('hands');
     return true;
   }
 
@@ -383,51 +380,32 @@ export class Classroom {
     const who = this.#who(meta.from);
     const outcome = apply(this.#data!, who, this.#now());
     if (!outcome.ok) {
-      // The verdict travels back with the acknowledgement: the member's delivery fails with this reason.
-      if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') meta.reject(outcome.reason);
-      // Raising a raised hand is no news; anything else the member is told.
-      if (outcome.reason !== 'already raised' && outcome.reason !== 'hand not raised') this.#tell(who.id, command, outcome.reason);
+      // Raising a raised hand is no news.
+      if (outcome.reason === 'already raised' || outcome.reason === 'hand not raised') return;
+      // The verdict travels back with the acknowledgement: the member's request fails with this reason.
+      meta.reject(outcome.reason);
+      if (command === 'hand') this.#tell(who.id, command, outcome.reason);
       return;
     }
-    if (!outcome.unchanged) this.#afterChange(command);
+    // An accepted ballot's verdict is its receipt (the member's request resolves with it); the host's record of a
+    // ballot goes to a member only when it rejoins.
     if (command === 'vote') {
-      const poll = currentPoll(this.#data!);
-      if (poll) this.#host.send(BallotReceipt, ballotReceipt(poll, who.id), { to: who.id });
-    }
+      if (!outcome.unchanged) this.#sync!.mark('tally');
+    } else if (!outcome.unchanged) this.#sync!.mark('hands');
   }
 
-  #afterChange(command: string): void {
-    if (command === 'vote' || command.endsWith('-poll')) this.#publish('poll');
-    else this.#publish('hands');
-    if (command === 'vote') {
+  /** Teacher: this page's own view of a part that was just sent. */
+  #applyLocal(part: SyncPart): void {
+    const sync = this.#sync!;
+    if (part === 'hands') this.hands = sync.hands;
+    else if (part === 'poll' || part === 'tally') {
+      this.poll = sync.teacherPoll;
       const poll = currentPoll(this.#data!);
-      if (poll) {
-        this.ballot = ballotReceipt(poll, this.selfId);
-        this.events.emit('change', 'ballot');
-      }
-    }
-  }
-
-  /** Broadcasts (and retains) the snapshots named, updates this page's own view, and saves the state. */
-  #publish(...parts: ('hands' | 'poll' | 'chat')[]): void {
-    const data = this.#data!;
-    const host = this.#host;
-    for (const part of parts) {
-      if (part === 'hands') {
-        this.hands = handQueue(data);
-        host.send(HandQueue, this.hands, { retain: 'classroom.hands' });
-      } else if (part === 'poll') {
-        const poll = currentPoll(data);
-        this.poll = poll && pollState(poll);
-        if (poll) host.send(PollState, memberPollState(poll), { retain: 'classroom.poll' });
-        this.ballot = poll && ballotReceipt(poll, this.selfId);
-      } else {
-        this.chat = [...data.chat];
-        host.retain('classroom.chat', ChatHistory, { messages: chatHistory(data) });
-      }
-      this.events.emit('change', part);
-    }
-    this.#save();
+      this.ballot = poll && { pollId: poll.id, choices: poll.ballots[this.selfId]?.choices ?? [], text: poll.ballots[this.selfId]?.text ?? '' };
+      part = 'poll';
+    } else if (part === 'published') this.published = sync.published;
+    else this.chat = [...this.#data!.chat];
+    this.events.emit('change', part);
   }
 
   /** Teacher: tells a member why its action was not applied. */
@@ -450,29 +428,18 @@ export class Classroom {
     this.events.emit('blocked', blocked);
   }
 
-  /**
-   * Student, back after a drop or the teacher's reload: the ballot this page last sent or was confirmed goes again.
-   * Votes replace the sender's ballot, so a copy the host already has changes nothing, and one it lost is restored.
-   */
-  #confirmBallot(): void {
-    const ballot = this.ballot;
-    const poll = this.poll;
-    if (!ballot || !poll || ballot.pollId !== poll.id || poll.status !== PollStatus.OPEN) return;
-    if (ballot.choices.length === 0 && ballot.text === '') return;
-    this.#send('vote', () => this.#member.send(Vote, { pollId: ballot.pollId, choices: [...ballot.choices], text: ballot.text }));
-  }
-
-  #chatPosted(message: ChatMessage, who: { id: string; name: string }): void {
-    const isPrivate = message.private;
-    if (isPrivate) this.#host.send(ChatPosted, { message }, { to: who.id });
-    else {
+  #chatPosted(message: ChatMessage): void {
+    if (message.private) {
+      const to = [message.fromId, message.toId].filter((id) => id !== '' && id !== this.selfId);
+      if (to.length > 0) this.#host.send(ChatPosted, { message }, { to });
+      this.chat = [...this.#data!.chat];
+      this.events.emit('change', 'chat');
+    } else {
       this.#host.send(ChatPosted, { message });
-      this.#host.retain('classroom.chat', ChatHistory, { messages: chatHistory(this.#data!) });
+      this.#sync!.publish('chat');
     }
-    this.chat = [...this.#data!.chat];
     this.events.emit('chat', message);
-    this.events.emit('change', 'chat');
-    this.#save();
+    this.#sync!.saveSoon();
   }
 
   #react(who: { id: string; name: string }, emoji: string): void {
@@ -480,32 +447,7 @@ export class Classroom {
     const now = this.#now();
     this.#data!.log.push({ verb: 'reacted', at: now, actorId: who.id, actorName: who.name, detail: emoji });
     this.#host.send(Reaction, { participantId: who.id, name: who.name, emoji, at: now });
-    this.#showReaction(who.id, who.name, emoji);
-  }
-
-  #showReaction(participantId: string, name: string, emoji: string): void {
-    const ttl = this.#options.reactionTtlMs ?? 4000;
-    const shown: ShownReaction = { key: ++this.#reactionKey, participantId, name, emoji, expiresAt: Date.now() + ttl };
-    // At most 50 on screen: a flood of reactions must not flood the page.
-    this.reactions = [...this.reactions.slice(-49), shown];
-    this.events.emit('reaction', shown);
-    this.events.emit('change', 'reactions');
-    this.#armReactionTimer();
-  }
-
-  #armReactionTimer(): void {
-    clearTimeout(this.#reactionTimer);
-    const next = this.reactions[0];
-    if (!next) return;
-    this.#reactionTimer = setTimeout(() => {
-      const now = Date.now();
-      const kept = this.reactions.filter((r) => r.expiresAt > now);
-      if (kept.length !== this.reactions.length) {
-        this.reactions = kept;
-        this.events.emit('change', 'reactions');
-      }
-      this.#armReactionTimer();
-    }, Math.max(0, next.expiresAt - Date.now()) + 10);
+    this.#reactions.show(who.id, who.name, emoji);
   }
 
   #armPollTimer(): void {
@@ -513,7 +455,7 @@ export class Classroom {
     const poll = this.#data && currentPoll(this.#data);
     if (!poll || poll.status !== 'open' || poll.closesAt === 0) return;
     this.#pollTimer = setTimeout(() => {
-      if (expirePoll(this.#data!, this.#now()).ok) this.#publish('poll');
+      if (expirePoll(this.#data!, this.#now()).ok) this.#sync!.publish('poll');
       else this.#armPollTimer();
     }, Math.max(0, poll.closesAt - this.#now()) + 5);
   }
@@ -526,10 +468,4 @@ export class Classroom {
       // Storage full or unavailable: the class goes on; only a teacher reload would lose state.
     }
   }
-}
-
-function mergeChat(history: readonly ChatMessage[], extra: readonly ChatMessage[]): ChatMessage[] {
-  const byId = new Map<string, ChatMessage>();
-  for (const message of [...history, ...extra]) byId.set(message.id, message);
-  return [...byId.values()].sort((a, b) => a.at - b.at || Number(a.id.slice(1)) - Number(b.id.slice(1)));
 }

@@ -1,4 +1,4 @@
-import { LoopbackNetwork } from '@beckon/core';
+import { LoopbackNetwork } from '@beckon/core/testing';
 import '../define.ts';
 import type { BeckonRoom } from '../components/room/room.component.ts';
 

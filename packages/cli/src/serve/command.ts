@@ -1,6 +1,8 @@
 import { listen } from './http-server.ts';
 import { parseServeArgs, serveUsage } from './options.ts';
 import type { ServeOptions } from './options.ts';
+import { JanusMissingError, startSfu } from './sfu/start.ts';
+import type { RunningSfu } from './sfu/start.ts';
 
 /** Set by `startServer`: the server exits when its parent's pipe closes, so a crashed test leaves no server behind. */
 export const exitWithStdinEnv = 'BECKON_SERVE_EXIT_WITH_STDIN';
@@ -27,11 +29,22 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
 }
 
 async function run(options: ServeOptions): Promise<number> {
+  let sfu: RunningSfu | undefined;
+  if (options.sfu) {
+    try {
+      sfu = await startSfu(options.sfu);
+    } catch (error: unknown) {
+      const message = error instanceof JanusMissingError ? error.message : `cannot start the SFU: ${(error as Error).message}`;
+      console.error(`beckon serve: ${message}`);
+      return 1;
+    }
+  }
   let server;
   try {
-    server = await listen(options);
+    server = await listen(options, sfu);
   } catch (error: unknown) {
     console.error(`beckon serve: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+    await sfu?.stop();
     return 1;
   }
   // Handlers go on before the listening line: whoever reads it may signal at once, and a signal with no
@@ -45,10 +58,13 @@ async function run(options: ServeOptions): Promise<number> {
       process.stdin.once('close', () => resolve('parent gone'));
     }
   });
+  // Before the listening line, which `startServer` waits for.
+  if (sfu) console.log(`beckon serve sfu ${sfu.publicUrl}`);
   console.log(`beckon serve listening on ${server.url} (signalling path ${server.path})`);
   for (const { mount, dir } of options.statics) console.log(`beckon serve static ${mount} -> ${dir}`);
   const reason = await stopped;
   await server.close();
+  await sfu?.stop();
   console.log(`beckon serve stopped (${reason})`);
   return 0;
 }

@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import express from 'express';
 import { ExpressPeerServer } from 'peer';
 import type { ServeOptions } from './options.ts';
+import { mountSfuRoutes } from './sfu/routes.ts';
+import type { SfuEndpoint } from './sfu/routes.ts';
 
 /** The server inside the `beckon serve` process. */
 export interface ListeningServer {
@@ -19,7 +21,7 @@ export interface ListeningServer {
  * `options.path`. The PeerServer re-arms its own timers forever and has no stop, so this runs only in
  * the `beckon serve` process, which exits after `close()` (other code uses `startServer`, a child process).
  */
-export async function listen(options: ServeOptions): Promise<ListeningServer> {
+export async function listen(options: ServeOptions, sfu?: SfuEndpoint): Promise<ListeningServer> {
   const started = Date.now();
   const app = express();
   app.disable('x-powered-by');
@@ -32,8 +34,9 @@ export async function listen(options: ServeOptions): Promise<ListeningServer> {
 
   const peers = new Set<string>();
   app.get('/health', (_request, response) => {
-    response.json({ ok: true, peers: peers.size, uptimeMs: Date.now() - started, node: process.version });
+    response.json({ ok: true, peers: peers.size, uptimeMs: Date.now() - started, node: process.version, sfu: sfu?.status() ?? null, turn: options.turn !== undefined });
   });
+  mountSfuRoutes(app, sfu, options.turn);
   for (const { mount, dir } of options.statics) app.use(mount, express.static(dir));
 
   const peerServer = ExpressPeerServer(server, {

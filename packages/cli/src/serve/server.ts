@@ -13,7 +13,13 @@ export interface StartServerOptions {
   readonly statics?: readonly string[];
   /** PeerServer's EXPIRE delay for calls to absent peers; default 5000. */
   readonly expireTimeoutMs?: number;
-  /** Give up if the server has not said it listens by then. Default 15 s. */
+  /** Start and supervise a local Janus (`--sfu`), with these extra `beckon serve` flags (e.g. `['--sfu-ice', 'vb0']`). */
+  readonly sfu?: boolean | readonly string[];
+  /** `--turn` URLs; needs `turnSecret`. */
+  readonly turn?: readonly string[];
+  /** coturn's static-auth-secret, passed in the environment (never on the command line). */
+  readonly turnSecret?: string;
+  /** Give up if the server has not said it listens by then. Default 15 s (30 s with an SFU). */
   readonly startTimeoutMs?: number;
 }
 
@@ -24,6 +30,8 @@ export interface RunningServer {
   readonly port: number;
   readonly path: string;
   readonly pid: number;
+  /** The Janus WebSocket URL pages use, when started with an SFU. */
+  readonly sfuUrl: string | undefined;
   /** SIGTERM, then waits for the process to exit (SIGKILL after 3 s). */
   close(): Promise<void>;
 }
@@ -44,10 +52,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   if (options.path !== undefined) args.push('--path', options.path);
   for (const dir of options.statics ?? []) args.push('--static', dir);
   if (options.expireTimeoutMs !== undefined) args.push('--expire-timeout', String(options.expireTimeoutMs));
+  if (options.sfu !== undefined && options.sfu !== false) args.push('--sfu', ...(options.sfu === true ? [] : options.sfu));
+  for (const url of options.turn ?? []) args.push('--turn', url);
+  const startTimeoutMs = options.startTimeoutMs ?? (options.sfu ? 30_000 : 15_000);
 
   const child = spawn(process.execPath, [...nodeArgs, binPath, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, [exitWithStdinEnv]: '1' },
+    env: { ...process.env, [exitWithStdinEnv]: '1', ...(options.turnSecret !== undefined ? { BECKON_TURN_SECRET: options.turnSecret } : {}) },
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stdout = '';
@@ -59,8 +70,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`beckon serve did not start within ${options.startTimeoutMs ?? 15_000} ms\n${stderr}`));
-    }, options.startTimeoutMs ?? 15_000);
+      reject(new Error(`beckon serve did not start within ${startTimeoutMs} ms\n${stderr}`));
+    }, startTimeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       const found = listeningLine.exec(stdout);
@@ -77,12 +88,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   child.stdout.resume();
 
   const [, url = '', host = '', port = '0', path = ''] = match;
+  const sfuUrl = /^beckon serve sfu (\S+)$/m.exec(stdout)?.[1];
   return {
     url,
     host,
     port: Number(port),
     path,
     pid: child.pid ?? -1,
+    sfuUrl,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -1,7 +1,7 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import { Challenge, Hello, Join, Role as RoleValue } from '../gen/control.ts';
-import type { PeerSession, ReceivePolicy } from '../session.ts';
+import type { PeerSession, ReceivePolicy } from '../session/index.ts';
 import { preJoinPolicy } from './policy.ts';
 import { randomId } from '../ids.ts';
 import { cleanMetadata, cleanText, isValidId } from '../text.ts';
@@ -77,6 +77,8 @@ export interface GateOptions {
 
 /** Bad frames a link may send before it has joined; then it is closed. */
 export const maxFramesBeforeJoin = 4;
+/** The close reason of a link that sent too many bad frames before joining. */
+export const tooManyFramesBeforeJoin = 'too many frames before joining';
 
 /**
  * The host's side of admission on one new link: Hello, then the host's Challenge (a fresh nonce, signed with the
@@ -112,7 +114,7 @@ export class AdmissionGate {
 
   #badFrame(message: string): void {
     this.#options.report(new BeckonError('policy-violation', message, { peer: this.#session.peer }));
-    if (++this.#bad >= maxFramesBeforeJoin) this.#session.close('too many frames before joining');
+    if (++this.#bad >= maxFramesBeforeJoin) this.#session.close(tooManyFramesBeforeJoin);
   }
 
   async #hello(frame: Frame): Promise<void> {

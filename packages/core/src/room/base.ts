@@ -6,7 +6,7 @@ import { defaultLanes } from '../lanes.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import { Registry } from '../schema.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import type { PeerSession } from '../session.ts';
+import type { PeerSession } from '../session/index.ts';
 import type { Transport } from '../transport.ts';
 import { describe, hex, now } from '../util.ts';
 import type { ConnectionState, MessageMeta, Participant, RoomEvents, RoomOptions } from './types.ts';

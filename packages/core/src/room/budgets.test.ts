@@ -4,12 +4,13 @@ import type { BeckonError } from '../errors.ts';
 import { Chunk, Heartbeat } from '../gen/control.ts';
 import { defaultLanes } from '../lanes.ts';
 import { LoopbackNetwork } from '../loopback.ts';
-import { PeerSession } from '../session.ts';
+import { PeerSession } from '../session/index.ts';
 import { File, hostTypes } from '../test-utils/test-schema.ts';
 import { waitFor } from '../test-utils/wait.ts';
 import type { Link } from '../transport.ts';
 import { hostRoom } from './host.ts';
 import { joinRoom } from './member.ts';
+import { hostSession, memberSession } from '../testing.ts';
 
 const mib = 1024 * 1024;
 
@@ -47,17 +48,64 @@ describe('budgets for everything a peer can send', () => {
     }
   });
 
-  it('caps how many links may be waiting to join at once', async () => {
+  it('caps how many links may be waiting to join at once, turning the rest away before they negotiate', async () => {
     const network = new LoopbackNetwork();
     const host = hostRoom({ transport: network.transport('room-cap'), types: hostTypes, maxPendingLinks: 8 });
     try {
-      const links = await Promise.all(Array.from({ length: 20 }, (_, i) => network.transport(`s${i}`).connect('room-cap', { lanes: defaultLanes, timeoutMs: 2000 })));
-      const states = links.map(quiet);
-      await waitFor(() => states.filter((s) => s.closed()).length >= 12, 2000, 'links beyond the cap to be closed');
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) => network.transport(`s${i}`).connect('room-cap', { lanes: defaultLanes, timeoutMs: 2000 })),
+      );
+      const links = attempts.flatMap((attempt) => (attempt.status === 'fulfilled' ? [attempt.value] : []));
+      const turnedAway = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason as BeckonError] : []));
+      expect(links).toHaveLength(8);
+      expect(turnedAway).toHaveLength(12);
+      expect(turnedAway.every((error) => error.code === 'not-connected' && /turned the connection away/.test(error.message))).toBe(true);
+      links.forEach(quiet);
       // An honest member still gets in once the strangers are gone.
       for (const link of links) link.close();
       const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-cap', name: 'Ada' });
       expect(ada.state).toBe('open');
+      await ada.leave();
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('turns away, before negotiating, a stranger it cut off for flooding, and a member it removed for flooding, for quarantineMs', async () => {
+    const network = new LoopbackNetwork();
+    const host = hostRoom({ transport: network.transport('room-q'), types: hostTypes, quarantineMs: 600, rateLimit: { perSecond: 10, burst: 10, removeAfter: 5 } });
+    try {
+      const strangerTransport = network.transport('stranger');
+      const link = await strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 });
+      const { closed } = quiet(link);
+      const garbage = new Uint8Array(40).fill(0xff);
+      for (let i = 0; i < 64 && !closed(); i++) link.channels.get('reliable')!.send(garbage);
+      await waitFor(closed, 2000, 'the stranger to be cut off');
+      await expect(strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 })).rejects.toMatchObject({ code: 'not-connected' });
+
+      // A joined member flooding far over its rate is removed, and its transport id turned away too.
+      const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-q', name: 'Eve', reconnect: false });
+      const raw = memberSession(eve)!.link.channels.get('reliable')!;
+      for (let seq = 1; seq <= 400 && raw.state === 'open'; seq++) {
+        raw.send(encodeFrame({ type: File.id, payload: new Uint8Array(0), seq }));
+        if (seq % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await waitFor(() => host.participants.every((p) => p.id !== eve.selfId), 3000, 'the flooder to be removed');
+      await waitFor(() => eve.state === 'closed', 2000, 'the flooder to give up');
+      // Back with the same transport id (her room closed its transport when it was refused).
+      const eveAgain = network.peer('eve') ?? network.transport('eve');
+      await expect(eveAgain.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 })).rejects.toMatchObject({
+        code: 'not-connected',
+        message: expect.stringMatching(/turned the connection away/),
+      });
+
+      // Honest peers are not affected, and the quarantine ends.
+      const ada = await joinRoom({ transport: network.transport('ada'), hostId: 'room-q', name: 'Ada' });
+      expect(ada.state).toBe('open');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const again = await strangerTransport.connect('room-q', { lanes: defaultLanes, timeoutMs: 2000 });
+      quiet(again);
+      again.close();
       await ada.leave();
     } finally {
       await host.close();
@@ -71,8 +119,8 @@ describe('budgets for everything a peer can send', () => {
       const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-beat', name: 'Eve' });
       let echoes = 0;
       eve.on('rtt', () => echoes++);
-      const session = host.sessionOf(eve.selfId)!;
-      const unreliable = eve.session!.link.channels.get('unreliable')!;
+      const session = hostSession(host, eve.selfId)!;
+      const unreliable = memberSession(eve)!.link.channels.get('unreliable')!;
       for (let i = 0; i < 3000; i++) unreliable.send(encodeFrame({ type: Heartbeat.id, payload: Heartbeat.encode({ sentAt: performance.timeOrigin + performance.now(), echo: 0 }) }));
       await waitFor(() => session.stats.overBudget >= 1900, 3000, 'the flood to be dropped');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -92,14 +140,14 @@ describe('budgets for everything a peer can send', () => {
       const eve = await joinRoom({ transport: network.transport('eve'), hostId: 'room-chunks', name: 'Eve' });
       const errors: BeckonError[] = [];
       host.on('error', (e) => errors.push(e));
-      const reliable = eve.session!.link.channels.get('reliable')!;
+      const reliable = memberSession(eve)!.link.channels.get('reliable')!;
       const empty = new Uint8Array(0);
       for (let i = 0; i < 5000; i++) reliable.send(chunk(1 + (i % 16), i, 0xffffffff, 0xffffffff, empty));
       // File allows 4 MiB: a 32 MiB transfer is refused at its first chunk.
       reliable.send(chunk(99, 0, 2048, 32 * mib, new Uint8Array(16 * 1024)));
       await waitFor(() => errors.some((e) => e.code === 'oversized'), 3000, 'the oversized transfer to be refused');
       expect(errors.filter((e) => e.code === 'malformed-frame' || e.code === 'oversized').length).toBeGreaterThan(100);
-      expect(host.sessionOf(eve.selfId)!.stats.reassemblyBytes).toBe(0);
+      expect(hostSession(host, eve.selfId)!.stats.reassemblyBytes).toBe(0);
       await eve.leave();
     } finally {
       await host.close();

@@ -1,7 +1,7 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { LaneName } from '../lanes.ts';
-import type { DeliveryResult, PeerSession } from '../session.ts';
+import type { DeliveryResult, PeerSession } from '../session/index.ts';
 import { now } from '../util.ts';
 import type { Roster } from './roster.ts';
 import type { Delivery } from './types.ts';

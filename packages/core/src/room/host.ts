@@ -5,13 +5,15 @@ import { randomId } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import { PeerSession } from '../session.ts';
-import type { ReceivePolicy, SessionStats } from '../session.ts';
+import { PeerSession } from '../session/index.ts';
+import { Quarantine } from './quarantine.ts';
+import { registerSessions } from './sessions.ts';
+import type { ReceivePolicy, SessionStats } from '../session/index.ts';
 import { cleanText } from '../text.ts';
 import type { Join } from '../gen/control.ts';
 import type { Link } from '../transport.ts';
 import { now } from '../util.ts';
-import { AdmissionGate, admitJoin } from './admission.ts';
+import { AdmissionGate, admitJoin, tooManyFramesBeforeJoin } from './admission.ts';
 import { Room } from './base.ts';
 import { broadcastRecipients, fanOut } from './fanout.ts';
 import { Budget, checkMemberFrame, decodes, defaultMaxPayloadBytes, defaultRateLimit, memberReceivePolicy } from './policy.ts';
@@ -42,6 +44,7 @@ export class HostRoom extends Room {
   readonly #options: HostOptions;
   /** Links that have not joined yet. */
   #pendingLinks = 0;
+  readonly #quarantine: Quarantine;
 
   constructor(options: HostOptions) {
     super(options);
@@ -51,6 +54,8 @@ export class HostRoom extends Room {
     this.#rateLimit = options.rateLimit === false ? undefined : { ...defaultRateLimit, ...options.rateLimit };
     for (const type of controlTypes) this.registry.add(type);
     this.#roster = new Roster(options.resumeBufferSize ?? 1000, options.identities);
+    this.#quarantine = new Quarantine(options.quarantineMs ?? 60_000, 4096);
+    registerSessions(this, (id) => (id === undefined ? undefined : this.#members.get(id)?.session));
   }
 
   /** Everyone who has joined, with the tokens that let them rejoin: persist it to survive a host restart. */
@@ -68,7 +73,9 @@ export class HostRoom extends Room {
       metadata: this.options.metadata ?? {},
     };
     this.participantMap.set(self.id, self);
-    this.transport.listen({ lanes: this.lanes }, (link) => this.#accept(link));
+    // Checked before a link negotiates, so turning a peer away costs no handshake.
+    const accept = (remoteId: string): boolean => !this.#quarantine.has(remoteId) && this.#pendingLinks < (this.#options.maxPendingLinks ?? 32);
+    this.transport.listen({ lanes: this.lanes, accept }, (link) => this.#accept(link));
     this.setState('open');
     this.emit('participants', this.participants);
     return this;
@@ -77,11 +84,6 @@ export class HostRoom extends Room {
   /** A connected member's link: its transport id, lanes and counters. */
   link(participantId: string): LinkInfo | undefined {
     return linkInfo(this.#members.get(participantId)?.session);
-  }
-
-  /** @internal A member's session, for tests that play a hostile peer. Apps use `link()` and `stats()`. */
-  sessionOf(participantId: string): PeerSession | undefined {
-    return this.#members.get(participantId)?.session;
   }
 
   stats(): ReadonlyMap<string, SessionStats> {
@@ -125,6 +127,12 @@ export class HostRoom extends Room {
       slot.removedReason = reason;
       this.#tellRefused(slot.session, 'removed', reason);
     }
+  }
+
+  /** Removal for flooding: the participant, and its transport id for a while, so it cannot even make the host negotiate. */
+  #removeFlooder(slot: MemberSlot): void {
+    this.#quarantine.add(slot.session.peer);
+    this.remove(slot.participant.id, 'removed: too many refused messages');
   }
 
   /** Lets a removed participant join again. */
@@ -192,9 +200,10 @@ export class HostRoom extends Room {
     session.events.on('error', (error) => {
       // A joined member's refused frames (bad chunks, ...) count against it like refused messages do.
       const slot = participantId === undefined ? undefined : this.#members.get(participantId);
-      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.remove(slot.participant.id, 'removed: too many refused messages');
+      if (slot?.session === session && error.code !== 'lane-error' && slot.budget.strike()) this.#removeFlooder(slot);
     });
     session.events.on('closed', ({ reason }) => {
+      if (participantId === undefined && reason === tooManyFramesBeforeJoin) this.#quarantine.add(link.remoteId);
       settlePending();
       clearTimeout(joinTimer);
       if (participantId !== undefined) this.#disconnected(participantId, session, reason);
@@ -278,7 +287,7 @@ export class HostRoom extends Room {
         const type = this.registry.get(typeId);
         return type && !controlTypes.includes(type) ? type.maxBytes || maxPayload : 0;
       },
-      () => this.remove(slot.participant.id, 'removed: too many refused messages'),
+      () => this.#removeFlooder(slot),
     );
   }
 
@@ -367,7 +376,7 @@ export class HostRoom extends Room {
   #refuseFrame(slot: MemberSlot, frame: Frame, error: BeckonError): void {
     this.reportError(error);
     if (slot.budget.strike()) {
-      this.remove(slot.participant.id, 'removed: too many refused messages');
+      this.#removeFlooder(slot);
       return;
     }
     if (!slot.budget.shouldTell()) return;

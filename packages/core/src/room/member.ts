@@ -6,8 +6,9 @@ import type { Identity } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import { PeerSession } from '../session.ts';
-import type { DeliveryResult } from '../session.ts';
+import { PeerSession } from '../session/index.ts';
+import { registerSessions } from './sessions.ts';
+import type { DeliveryResult } from '../session/index.ts';
 import { checkChallengeSignature, joinNonce, proveInvite } from '../trust.ts';
 import type { JoinContext } from '../trust.ts';
 import { hex } from '../util.ts';
@@ -62,6 +63,7 @@ export class MemberRoom extends Room {
     this.selfId = this.identity.participantId;
     this.#outbox = new OutgoingStream<OutboxEntry>(options.outboxSize ?? 1000, 'refuse');
     for (const type of controlTypes) this.registry.add(type);
+    registerSessions(this, () => this.#session);
   }
 
   /** Participant id of the host. */
@@ -79,10 +81,6 @@ export class MemberRoom extends Room {
     return linkInfo(this.#session);
   }
 
-  /** @internal The session to the host, for tests that play a hostile peer. Apps use `link()`. */
-  get session(): PeerSession | undefined {
-    return this.#session;
-  }
 
   /** Connects to the host and joins. Resolves once welcomed; rejects with a BeckonError (`refused`, `timeout`, ...). */
   async join(): Promise<void> {

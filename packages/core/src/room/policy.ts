@@ -2,7 +2,7 @@ import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { ReceivePolicy } from '../session.ts';
+import type { ReceivePolicy } from '../session/index.ts';
 import { hex, now } from '../util.ts';
 import { controlIds } from './wire.ts';
 import type { RateLimit } from './types.ts';
@@ -45,7 +45,7 @@ export function preJoinPolicy(bad: () => void): ReceivePolicy {
   let frames = 0;
   return {
     admit(kind, size) {
-      if (++frames > preJoinFrames || size > preJoinFrameBytes || kind === 'chunk') {
+      if (++frames > preJoinFrames || size > preJoinFrameBytes || kind === 'chunk' || kind === 'malformed') {
         bad();
         return false;
       }

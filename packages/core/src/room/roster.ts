@@ -1,6 +1,6 @@
 import type { Frame } from '../codec.ts';
 import type { BeckonError } from '../errors.ts';
-import type { DeliveryResult } from '../session.ts';
+import type { DeliveryResult } from '../session/index.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import type { IdentityRecord, Participant } from './types.ts';
 

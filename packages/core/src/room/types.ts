@@ -2,7 +2,7 @@ import type { BeckonError } from '../errors.ts';
 import type { Identity } from '../ids.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
-import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session.ts';
+import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session/index.ts';
 import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
@@ -130,8 +130,13 @@ export interface HostOptions extends RoomOptions {
   readonly admit?: (request: JoinRequest) => true | string;
   /** A new link must send Join within this long. */
   readonly joinTimeoutMs?: number;
-  /** Most links waiting to join at once (default 32); more are closed at once. */
+  /** Most links waiting to join at once (default 32); more are turned away before they negotiate. */
   readonly maxPendingLinks?: number;
+  /**
+   * How long a transport id the host cut off for misbehaving (flooding before joining, removal) is turned away before
+   * any negotiation (default 60 s).
+   */
+  readonly quarantineMs?: number;
   /**
    * The room's keys (`createHostCredentials`). With them, only members holding the invite may join, and the host
    * signs every welcome so members can tell it from a peer that took its id. Without them, anyone may join.

@@ -17,7 +17,7 @@ import type { Participant as ParticipantMessage } from '../gen/control.ts';
 import { protocolVersion } from './types.ts';
 import type { Envelope } from '../gen/envelope.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import type { DeliveryResult, PeerSession } from '../session.ts';
+import type { DeliveryResult, PeerSession } from '../session/index.ts';
 import { now } from '../util.ts';
 import type { LinkInfo, Participant, Role } from './types.ts';
 

@@ -7,6 +7,7 @@ import type { Transport } from '../transport.ts';
 import { createHostCredentials } from '../trust.ts';
 import { Announcement, Chat, Cursor, File, hostTypes, RaiseHand, Tiny, Unknown } from './test-schema.ts';
 import { nextEvent, waitFor } from './wait.ts';
+import { memberSession } from '../testing.ts';
 
 /** Makes transports with chosen ids on one network (a loopback network, or a PeerServer). */
 export interface Network {
@@ -206,7 +207,7 @@ export function describeRoomSuite(name: string, makeNetwork: () => Promise<Netwo
         const adaTold = nextEvent<BeckonError>((l) => ada.on('error', l), (e) => e.code === 'policy-violation');
         let beaSawAnnouncement = false;
         bea.on(Announcement, () => (beaSawAnnouncement = true));
-        const raw = ada.session!.link.channels.get('reliable')!;
+        const raw = memberSession(ada)!.link.channels.get('reliable')!;
         raw.send(encodeFrame({ type: Announcement.id, payload: Announcement.encode({ text: 'fake' }), from: room.host.selfId }));
         const error = await hostError;
         expect(error.peer).toBe(ada.selfId);

@@ -1,4 +1,4 @@
-// What generated modules run on: protobufjs's minimal Reader/Writer plus exact 64-bit, type checks and well-known types.
+// What generated modules run on: protobufjs's minimal Reader, Beckon's Writer, exact 64-bit, type checks, well-known types.
 export { checkEnd, Reader, readString, skipField } from './protobuf.ts';
 export { Writer } from './writer.ts';
 export { EncodeError } from './encode-error.ts';

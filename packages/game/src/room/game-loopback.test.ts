@@ -1,4 +1,5 @@
-import { hostRoom, joinRoom, LoopbackNetwork } from '@beckon/core';
+import { hostRoom, joinRoom } from '@beckon/core';
+import { LoopbackNetwork } from '@beckon/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runConvergence } from '../test-utils/scenario.ts';
 import { seeded } from '../test-utils/test-game.ts';

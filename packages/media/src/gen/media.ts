@@ -227,6 +227,11 @@ export interface MediaPeer {
   hasMic: boolean;
   hasCamera: boolean;
   error: string;
+  /**
+   * In the SFU topology: the Janus feed id the host gave this participant to publish on, 0 while it may not.
+   * Receivers subscribe to exactly these feeds, so nobody can pass off a feed as someone else's.
+   */
+  sfuFeed: number;
 }
 
 function write$MediaPeer(m: MessageInit<MediaPeer>, w: Writer): void {
@@ -237,11 +242,12 @@ function write$MediaPeer(m: MessageInit<MediaPeer>, w: Writer): void {
   if (m.hasMic != null && m.hasMic !== false) w.uint32(40).bool(checkBool(m.hasMic, 'media.MediaPeer.hasMic'));
   if (m.hasCamera != null && m.hasCamera !== false) w.uint32(48).bool(checkBool(m.hasCamera, 'media.MediaPeer.hasCamera'));
   if (m.error != null && m.error !== '') w.uint32(58).string(checkString(m.error, 'media.MediaPeer.error'));
+  if (m.sfuFeed != null && m.sfuFeed !== 0) w.uint32(64).uint32(checkUint32(m.sfuFeed, 'media.MediaPeer.sfuFeed'));
 }
 
 function read$MediaPeer(r: Reader, length: number): MediaPeer {
   const end = r.pos + length;
-  const m: MediaPeer = { participantId: '', peerId: '', mic: false, camera: false, hasMic: false, hasCamera: false, error: '' };
+  const m: MediaPeer = { participantId: '', peerId: '', mic: false, camera: false, hasMic: false, hasCamera: false, error: '', sfuFeed: 0 };
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -266,6 +272,9 @@ function read$MediaPeer(r: Reader, length: number): MediaPeer {
       case 58:
         m.error = readString(r);
         break;
+      case 64:
+        m.sfuFeed = r.uint32();
+        break;
       default:
         skipField(r, tag);
     }
@@ -284,6 +293,15 @@ export const MediaPeer: MessageType<MediaPeer> = defineMessage<MediaPeer>({
   read: read$MediaPeer,
 });
 
+export const MediaTopology = {
+  MEDIA_TOPOLOGY_UNSPECIFIED: 0,
+  /** Every publisher calls every receiver (PeerJS media calls): one upload per receiver. */
+  P2P: 1,
+  /** Every publisher uploads once to a Janus VideoRoom, which forwards to every receiver. */
+  SFU: 2,
+} as const;
+export type MediaTopology = (typeof MediaTopology)[keyof typeof MediaTopology];
+
 /** Who publishes media and each participant's switches. Retained: late joiners and reloads get it. */
 export interface MediaRoster {
   mode: MediaMode;
@@ -296,6 +314,8 @@ export interface MediaRoster {
   requests: string[];
   /** Increases with every change. */
   version: number;
+  /** How media travels now (the host decides; 'auto' switches at a room size). */
+  topology: MediaTopology;
 }
 
 function write$MediaRoster(m: MessageInit<MediaRoster>, w: Writer): void {
@@ -317,11 +337,12 @@ function write$MediaRoster(m: MessageInit<MediaRoster>, w: Writer): void {
     for (const x of a) w.uint32(42).string(checkString(x, 'media.MediaRoster.requests'));
   }
   if (m.version != null && m.version !== 0) w.uint32(48).uint32(checkUint32(m.version, 'media.MediaRoster.version'));
+  if (m.topology != null && m.topology !== 0) w.uint32(56).int32(checkInt32(m.topology, 'media.MediaRoster.topology'));
 }
 
 function read$MediaRoster(r: Reader, length: number): MediaRoster {
   const end = r.pos + length;
-  const m: MediaRoster = { mode: 0 as MediaMode, peers: [], stage: [], invited: [], requests: [], version: 0 };
+  const m: MediaRoster = { mode: 0 as MediaMode, peers: [], stage: [], invited: [], requests: [], version: 0, topology: 0 as MediaTopology };
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -343,6 +364,9 @@ function read$MediaRoster(r: Reader, length: number): MediaRoster {
       case 48:
         m.version = r.uint32();
         break;
+      case 56:
+        m.topology = r.int32() as MediaTopology;
+        break;
       default:
         skipField(r, tag);
     }
@@ -361,6 +385,67 @@ export const MediaRoster: MessageType<MediaRoster> = defineMessage<MediaRoster>(
   read: read$MediaRoster,
 });
 
+/**
+ * The host's pass into its SFU room, sent to one member: the pin lets it watch; a token and a feed id
+ * (only while the host lets it publish) let it publish. Sent again whenever either changes.
+ */
+export interface SfuGrant {
+  /** The Janus WebSocket API. */
+  url: string;
+  room: number;
+  pin: string;
+  /** '' while this member may not publish. */
+  token: string;
+  feed: number;
+}
+
+function write$SfuGrant(m: MessageInit<SfuGrant>, w: Writer): void {
+  if (m.url != null && m.url !== '') w.uint32(10).string(checkString(m.url, 'media.SfuGrant.url'));
+  if (m.room != null && m.room !== 0) w.uint32(16).uint32(checkUint32(m.room, 'media.SfuGrant.room'));
+  if (m.pin != null && m.pin !== '') w.uint32(26).string(checkString(m.pin, 'media.SfuGrant.pin'));
+  if (m.token != null && m.token !== '') w.uint32(34).string(checkString(m.token, 'media.SfuGrant.token'));
+  if (m.feed != null && m.feed !== 0) w.uint32(40).uint32(checkUint32(m.feed, 'media.SfuGrant.feed'));
+}
+
+function read$SfuGrant(r: Reader, length: number): SfuGrant {
+  const end = r.pos + length;
+  const m: SfuGrant = { url: '', room: 0, pin: '', token: '', feed: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 10:
+        m.url = readString(r);
+        break;
+      case 16:
+        m.room = r.uint32();
+        break;
+      case 26:
+        m.pin = readString(r);
+        break;
+      case 34:
+        m.token = readString(r);
+        break;
+      case 40:
+        m.feed = r.uint32();
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const SfuGrant: MessageType<SfuGrant> = defineMessage<SfuGrant>({
+  name: 'media.SfuGrant',
+  lane: 'reliable',
+  policy: 'host-to-members',
+  maxBytes: 1024,
+  maxRate: 0,
+  write: write$SfuGrant,
+  read: read$SfuGrant,
+});
+
 export const messageTypes: readonly [
   typeof SetMediaStatus,
   typeof RequestStage,
@@ -369,6 +454,7 @@ export const messageTypes: readonly [
   typeof StageInvite,
   typeof MediaPeer,
   typeof MediaRoster,
+  typeof SfuGrant,
 ] = [
   SetMediaStatus,
   RequestStage,
@@ -377,4 +463,5 @@ export const messageTypes: readonly [
   StageInvite,
   MediaPeer,
   MediaRoster,
+  SfuGrant,
 ];

@@ -47,4 +47,33 @@ describe('<beckon-chat>', () => {
     expect((window as { __pwned?: number }).__pwned).toBeUndefined();
     expect(await axeViolations(teacher)).toEqual([]);
   });
+
+  it('lets the teacher reply privately to a private question and delete a message for everyone', async () => {
+    current = stage();
+    const teacher = await current.room('<beckon-chat></beckon-chat>', { teacher: true });
+    const ada = await current.room('<beckon-chat></beckon-chat>', { student: 'Ada' });
+    const ben = await current.room('<beckon-chat></beckon-chat>', { student: 'Ben' });
+    const chat = (room: Element): Element => room.querySelector('beckon-chat')!;
+    const log = (room: Element): Element => shadow(chat(room)).querySelector('[role="log"]')!;
+    await type(chat(ada), 'What is a denominator?', true);
+    await until(() => log(teacher).querySelectorAll('.msg').length === 1, 'the question at the teacher');
+    shadow(chat(teacher)).querySelector<HTMLButtonElement>('button[aria-label="Reply privately to Ada"]')!.click();
+    await (chat(teacher) as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    expect(shadow(chat(teacher)).querySelector('.reply-to')!.textContent).toContain('Private reply to Ada');
+    await type(chat(teacher), 'The number under the line.');
+    await until(() => log(ada).querySelectorAll('.msg').length === 2, 'the reply at Ada');
+    expect(log(ada).querySelectorAll('.private')[1]!.querySelector('.tag')!.textContent).toBe('Private reply');
+    expect(log(teacher).querySelectorAll('.private')[1]!.querySelector('.tag')!.textContent).toBe('Private to Ada');
+
+    await type(chat(ben), 'something rude');
+    await until(() => log(ada).querySelectorAll('.msg').length === 3, 'the public message at Ada');
+    expect(log(ben).querySelectorAll('.msg').length).toBe(1);
+    shadow(chat(teacher)).querySelector<HTMLButtonElement>('button[aria-label="Delete message from Ben"]')!.click();
+    await until(() => log(ada).querySelectorAll('.msg').length === 2 && log(ben).querySelectorAll('.msg').length === 0, 'deleted everywhere');
+    expect(shadow(chat(ada)).textContent).not.toContain('something rude');
+    // Students get no teacher buttons; the box keeps its length cap.
+    expect(shadow(chat(ada)).querySelector('.msg-actions')).toBeNull();
+    expect(shadow(chat(ada)).querySelector('textarea')!.maxLength).toBe(1000);
+    expect(await axeViolations(teacher)).toEqual([]);
+  });
 });

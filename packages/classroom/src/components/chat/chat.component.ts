@@ -2,14 +2,15 @@ import { css, html, LitElement, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage } from '../../gen/classroom.ts';
 import { maxChatLength } from '../../state/classroom-state.ts';
 import { ClassroomController } from '../shared/classroom-controller.ts';
 import { BeckonChatSendEvent } from '../shared/events.ts';
 import { colorFor, initials, theme } from '../shared/theme.ts';
 
 /**
- * The class chat: public messages, and messages a student sends privately to the teacher. Everything people type
- * is rendered as text. The message list is a `role="log"`; it scrolls with new messages only when already at the
+ * The class chat: public messages, messages a student sends privately to the teacher, and the teacher's private
+ * replies. The teacher can delete any message for everyone. Everything people type is rendered as text. The message list is a `role="log"`; it scrolls with new messages only when already at the
  * bottom, and never moves focus.
  *
  * @summary Class chat, public or private to the teacher.
@@ -92,6 +93,22 @@ export class BeckonChat extends LitElement {
         resize: none;
         min-height: 2.6rem;
       }
+      .reply-to {
+        display: flex;
+        align-items: center;
+        gap: 0.45rem;
+        font-size: 0.85rem;
+        color: #92400e;
+      }
+      .msg-actions {
+        display: inline-flex;
+        gap: 0.3rem;
+        margin-left: 0.35rem;
+      }
+      .msg-actions button {
+        padding: 0.1rem 0.45rem;
+        font-size: 0.75rem;
+      }
       .private-toggle {
         display: inline-flex;
         align-items: center;
@@ -110,6 +127,8 @@ export class BeckonChat extends LitElement {
 
   @state() private draft = '';
   @state() private privateToTeacher = false;
+  /** Teacher: the student a private reply goes to ('' for the class). */
+  @state() private replyTo: { readonly id: string; readonly name: string } | undefined;
   readonly #classroom = new ClassroomController(this, ['chat', 'participants']);
   #stick = true;
 
@@ -130,11 +149,30 @@ export class BeckonChat extends LitElement {
     const classroom = this.#classroom.classroom;
     const text = this.draft.trim();
     if (!classroom || text === '') return;
-    const isPrivate = !classroom.isTeacher && this.privateToTeacher;
-    if (classroom.sendChat(text, { private: isPrivate })) {
+    const isPrivate = classroom.isTeacher ? this.replyTo !== undefined : this.privateToTeacher;
+    const options = classroom.isTeacher ? (this.replyTo ? { to: this.replyTo.id } : {}) : { private: isPrivate };
+    if (classroom.sendChat(text, options)) {
       this.draft = '';
       this.dispatchEvent(new BeckonChatSendEvent(text, isPrivate));
     }
+  }
+
+  /** Teacher: reply privately to a student's message, or delete it for everyone. */
+  #renderActions(m: ChatMessage) {
+    const classroom = this.#classroom.classroom!;
+    const fromStudent = m.fromId !== classroom.selfId;
+    return html`<span class="msg-actions">
+      ${fromStudent
+        ? html`<button type="button" class="quiet" aria-label=${`Reply privately to ${m.fromName}`} @click=${() => this.#replyTo(m)}>Reply privately</button>`
+        : nothing}
+      <button type="button" class="quiet" aria-label=${`Delete message from ${m.fromName}`} @click=${() => classroom.deleteChat(m.id)}>Delete</button>
+    </span>`;
+  }
+
+  #replyTo(m: ChatMessage): void {
+    this.replyTo = { id: m.fromId, name: m.fromName };
+    // The teacher chose to write: the box is where they type next.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#msg')?.focus());
   }
 
   override render() {
@@ -151,7 +189,8 @@ export class BeckonChat extends LitElement {
           (m) => html`<div part="message" class="msg ${m.private ? 'private' : ''} ${m.fromId === hostId ? 'teacher' : ''}" data-id=${m.id}>
             <span class="avatar" style="background:${colorFor(m.fromId)}" aria-hidden="true">${initials(m.fromName)}</span>
             <div class="body">
-              <span class="who">${m.fromName}</span>${m.private ? html`<span class="tag">Private${classroom?.isTeacher ? '' : ' to teacher'}</span>` : nothing}<span class="when">${time(m.at)}</span>
+              <span class="who">${m.fromName}</span>${m.private ? html`<span class="tag">${privateTag(m, classroom?.isTeacher === true, classroom?.selfId ?? '')}</span>` : nothing}<span class="when">${time(m.at)}</span>
+              ${classroom?.isTeacher ? this.#renderActions(m) : nothing}
               <p class="text">${m.text}</p>
             </div>
           </div>`,
@@ -160,7 +199,7 @@ export class BeckonChat extends LitElement {
       <form part="form" @submit=${(e: Event) => this.#send(e)}>
         <div class="row">
           <label class="visually-hidden" for="msg">Message</label>
-          <textarea id="msg" rows="1" maxlength=${maxChatLength} placeholder=${this.privateToTeacher ? 'Only the teacher will see this' : 'Message the class'}
+          <textarea id="msg" rows="1" maxlength=${maxChatLength} placeholder=${this.privateToTeacher ? 'Only the teacher will see this' : this.replyTo ? `Only ${this.replyTo.name} will see this` : 'Message the class'}
             .value=${this.draft} ?disabled=${classroom?.state !== 'open'}
             @input=${(e: InputEvent) => (this.draft = (e.target as HTMLTextAreaElement).value)}
             @keydown=${(e: KeyboardEvent) => {
@@ -168,12 +207,21 @@ export class BeckonChat extends LitElement {
             }}></textarea>
           <button class="primary" type="submit" ?disabled=${classroom?.state !== 'open' || this.draft.trim() === ''}>Send</button>
         </div>
+        ${classroom?.isTeacher && this.replyTo
+          ? html`<p class="reply-to">Private reply to ${this.replyTo.name}
+              <button type="button" class="quiet" @click=${() => (this.replyTo = undefined)}>Message the class instead</button></p>`
+          : nothing}
         ${classroom && !classroom.isTeacher && !this.noPrivate
           ? html`<label class="private-toggle"><input type="checkbox" .checked=${this.privateToTeacher} @change=${(e: Event) => (this.privateToTeacher = (e.target as HTMLInputElement).checked)} /> Private to the teacher</label>`
           : nothing}
       </form>
     </section>`;
   }
+}
+
+function privateTag(m: ChatMessage, teacher: boolean, selfId: string): string {
+  if (m.toId) return teacher ? `Private to ${m.toName}` : m.toId === selfId ? 'Private reply' : 'Private';
+  return teacher ? 'Private' : 'Private to teacher';
 }
 
 function time(at: number): string {

@@ -7,7 +7,7 @@ import { colorFor, initials, theme } from '../shared/theme.ts';
 
 /**
  * Who is in the class: the teacher first, then students by name, with raised hands and, during a poll that is
- * not anonymous, who has answered.
+ * not anonymous, who has answered (the teacher only: students are never sent who answered).
  *
  * @summary The people in the room.
  * @tag beckon-participants

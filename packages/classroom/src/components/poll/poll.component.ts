@@ -1,29 +1,23 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { PollStatus } from '../../gen/classroom.ts';
 import type { PollState } from '../../gen/classroom.ts';
-import { kindName } from '../../state/classroom-state.ts';
-import type { PollKindName, PollSpec } from '../../state/classroom-state.ts';
+import { kindName, presetOptions, resultsName } from '../../state/polls.ts';
+import type { PollKindName, PollSpec, ResultsPolicyName } from '../../state/classroom-state.ts';
+import { emptyDraft, kindLabels, renderComposer } from './composer.ts';
+import type { Draft } from './composer.ts';
 import { ClassroomController } from '../shared/classroom-controller.ts';
 import { BeckonPollChangeEvent, BeckonVoteEvent } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { styles } from './poll.styles.ts';
 
-const kindLabels: Record<PollKindName, string> = {
-  'yes-no': 'Yes / No',
-  'yes-no-abstain': 'Yes / No / Abstain',
-  'true-false': 'True / False',
-  letters: 'A – D',
-  custom: 'Custom options',
-  'free-text': 'Free text',
-};
-
 /**
  * A poll or timed quiz. With a `question` attribute it is a poll the author prepared: the teacher starts it with
- * one click, and it shows that poll only. Without one, the teacher composes any poll, and it shows the current poll.
- * Students vote (and may change their vote until the poll closes); everyone watches live results; the teacher
- * closes the poll and publishes the results.
+ * one click, and it shows that poll (its published results too, to late joiners). Without one, the teacher composes
+ * any poll (every kind, a timer, correct answers, who sees the results), and students see whatever poll the teacher
+ * opened. A student's vote shows as recorded only once the host accepted it; a refused vote says why and stays
+ * editable. Results show as the poll's policy allows; free-text answers only once the teacher approved them.
  *
  * @summary Polls and quizzes with live results.
  * @tag beckon-poll
@@ -56,16 +50,25 @@ export class BeckonPoll extends LitElement {
   @property({ type: Number }) duration = 0;
   /** Indexes of the correct options of a quiz, comma-separated, revealed when published. */
   @property() correct = '';
-  /** Students see results only once the teacher publishes them. */
+  /** Who sees the results before they are published: after-answer, after-publish or live (default: see PollSpec). */
+  @property() results: ResultsPolicyName | '' = '';
+  /**
+   * Without a `question`: show nothing while the current poll is one of the page's prepared polls (the page shows it
+   * there already); a sidebar "current poll" card uses it on wide screens.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'hide-prepared' }) hidePrepared = false;
+  /** Students see results only once the teacher publishes them (same as `results="after-publish"`). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-live-results' }) hideLiveResults = false;
 
   @state() private selection: number[] = [];
   @state() private freeText = '';
-  @state() private draft: PollSpec & { optionsText: string } = { question: '', kind: 'letters', optionsText: '', multiple: false, anonymous: false, durationSeconds: 0 };
+  @state() private draft: Draft = emptyDraft;
   @state() private now = Date.now();
-  readonly #classroom = new ClassroomController(this, ['poll', 'ballot', 'participants']);
+  readonly #classroom = new ClassroomController(this, ['poll', 'ballot', 'participants', 'published']);
   #tick: ReturnType<typeof setInterval> | undefined;
   #ballotSeen = '';
+  /** The poll the selection belongs to: a new poll starts with nothing selected. */
+  #selectionFor = '';
   #showComposer = false;
   #last: PollState | undefined;
 
@@ -76,10 +79,12 @@ export class BeckonPoll extends LitElement {
 
   /** The poll this element shows: the current one, if it is this element's prepared poll (or it has none). */
   get poll(): PollState | undefined {
-    const poll = this.#classroom.classroom?.poll;
-    if (!poll) return this.#last;
-    // A prepared poll keeps showing its last results after the teacher moves on to the next poll.
-    if (this.question && poll.question !== this.question.trim()) return this.#last;
+    const classroom = this.#classroom.classroom;
+    const poll = classroom?.poll;
+    // A prepared poll keeps showing its last results after the teacher moves on; a late joiner finds them published.
+    const published = this.question ? classroom?.published.findLast((p) => p.question === this.question.trim()) : undefined;
+    if (!poll) return this.#last ?? published;
+    if (this.question && poll.question !== this.question.trim()) return published ?? this.#last;
     if (this.#showComposer && poll.status !== PollStatus.OPEN) return undefined;
     if (this.question) this.#last = poll;
     return poll;
@@ -90,6 +95,12 @@ export class BeckonPoll extends LitElement {
     const classroom = this.#classroom.classroom;
     const poll = this.poll;
     // Adopt the host's record of this participant's ballot (after a reload, or another tab's change).
+    if (poll && poll.id !== this.#selectionFor) {
+      this.#selectionFor = poll.id;
+      this.selection = [];
+      this.freeText = '';
+      this.#ballotSeen = '';
+    }
     const ballot = classroom?.ballot;
     const key = ballot ? `${ballot.pollId}:${ballot.choices.join(',')}:${ballot.text}` : '';
     if (ballot && poll && ballot.pollId === poll.id && key !== this.#ballotSeen) {
@@ -114,6 +125,7 @@ export class BeckonPoll extends LitElement {
       anonymous: this.anonymous,
       durationSeconds: this.duration,
       correct: this.correct.split(',').map((c) => c.trim()).filter(Boolean).map(Number),
+      ...(this.results ? { results: this.results } : this.hideLiveResults ? { results: 'after-publish' as const } : {}),
     };
   }
 
@@ -152,71 +164,72 @@ export class BeckonPoll extends LitElement {
     const poll = this.poll;
     const teacher = classroom?.isTeacher === true;
     const statusText = poll ? this.#summary(poll) : '';
-    return html`<section part="card" class="card" aria-labelledby="title">
-      <h2 class="title" id="title">
+    if (this.#shownElsewhere(poll)) {
+      this.toggleAttribute('data-elsewhere', true);
+      return nothing;
+    }
+    this.toggleAttribute('data-elsewhere', false);
+    // Landmark names are unique on a page: a prepared card is named by its question, the generic one as current.
+    const kind = poll && (poll.closesAt > 0 || poll.correct.length > 0) ? 'Quiz' : 'Poll';
+    const label = this.question ? `${kind}: ${this.question}` : poll ? `Current ${kind.toLowerCase()}: ${poll.question}` : teacher ? 'Ask a question' : 'Current poll';
+    return html`<section part="card" class="card" aria-label=${label}>
+      <h2 class="title">
         <span>${poll && poll.closesAt > 0 ? 'Quiz' : 'Poll'}</span>
         ${poll ? html`<span class="badge" data-status=${statusName(poll.status)}>${statusLabel(poll.status)}</span>` : nothing}
       </h2>
       <p class="visually-hidden" role="status">${statusText}</p>
       ${poll ? this.#renderPoll(poll, teacher) : teacher ? this.#renderComposer() : this.#renderWaiting()}
+      ${this.question ? nothing : this.#renderEarlier(poll)}
     </section>`;
   }
 
+  /** The generic card: earlier published polls (a late joiner or a reloaded student sees them all). */
+  #renderEarlier(current: PollState | undefined) {
+    const earlier = (this.#classroom.classroom?.published ?? []).filter((p) => p.id !== current?.id);
+    if (earlier.length === 0) return nothing;
+    return html`<details class="earlier">
+      <summary>Earlier results (${earlier.length})</summary>
+      ${earlier
+        .slice()
+        .reverse()
+        .map((p) => html`<div class="earlier-poll"><p class="question">${p.question}</p>${this.#renderResults(p, kindName(p.kind) === 'free-text', false)}</div>`)}
+    </details>`;
+  }
+
+  /** A generic card with `hide-prepared`, while the current poll has its own prepared card in the room. */
+  #shownElsewhere(poll: PollState | undefined): boolean {
+    if (!this.hidePrepared || this.question || !poll) return false;
+    // The teacher needs this card for the next question once the prepared one is closed.
+    if (this.#classroom.classroom?.isTeacher && poll.status !== PollStatus.OPEN) return false;
+    const room = this.closest('beckon-room');
+    return [...(room?.querySelectorAll('beckon-poll[question]') ?? [])].some((card) => (card as BeckonPoll).question.trim() === poll.question);
+  }
+
   #renderWaiting() {
-    return html`<p class="empty">${this.question ? html`<span part="question" class="question">${this.question}</span><br />` : nothing}The teacher hasn't opened this poll yet.</p>`;
+    return this.question
+      ? html`<p class="empty"><span part="question" class="question">${this.question}</span><br />The teacher hasn't opened this poll yet.</p>`
+      : html`<p class="empty">No question right now. When your teacher asks one, it appears here.</p>`;
   }
 
   #renderComposer() {
     if (this.question) {
       const spec = this.#preparedSpec();
-      const options = spec.kind === 'custom' ? (spec.options ?? []) : spec.kind === 'free-text' ? [] : presets[spec.kind];
+      const options = spec.kind === 'custom' ? (spec.options ?? []) : spec.kind === 'free-text' ? [] : presetOptions[spec.kind];
       return html`<p part="question" class="question">${this.question}</p>
         ${options.length > 0 ? html`<ul class="preview">${options.map((o) => html`<li>${o}</li>`)}</ul>` : html`<p class="muted">Students answer in their own words.</p>`}
         <p class="meta">${kindLabels[spec.kind]}${spec.multiple ? ' · several answers' : ''}${spec.anonymous ? ' · anonymous' : ''}${spec.durationSeconds ? ` · ${spec.durationSeconds} s timer` : ''}</p>
         <div class="actions"><button class="primary" @click=${() => this.#open(spec)}>Start ${spec.durationSeconds ? 'quiz' : 'poll'}</button></div>`;
     }
-    const draft = this.draft;
-    const set = (patch: Partial<typeof draft>): void => {
-      this.draft = { ...draft, ...patch };
-    };
-    return html`<form class="composer" @submit=${(e: SubmitEvent) => {
-      e.preventDefault();
-      this.#open({ ...draft, options: draft.optionsText.split('\n').map((o) => o.trim()).filter(Boolean) });
-    }}>
-      <label for="q">Question</label>
-      <input id="q" required maxlength="500" .value=${draft.question} @input=${(e: InputEvent) => set({ question: (e.target as HTMLInputElement).value })} />
-      <div class="grid">
-        <div>
-          <label for="kind">Answers</label>
-          <select id="kind" .value=${draft.kind} @change=${(e: Event) => set({ kind: (e.target as HTMLSelectElement).value as PollKindName })}>
-            ${Object.entries(kindLabels).map(([value, label]) => html`<option value=${value} ?selected=${value === draft.kind}>${label}</option>`)}
-          </select>
-        </div>
-        <div>
-          <label for="timer">Timer (seconds)</label>
-          <input id="timer" type="number" min="0" max="3600" step="5" .value=${String(draft.durationSeconds ?? 0)} @input=${(e: InputEvent) => set({ durationSeconds: Number((e.target as HTMLInputElement).value) })} />
-        </div>
-      </div>
-      ${draft.kind === 'custom'
-        ? html`<label for="opts">Options, one per line</label>
-            <textarea id="opts" rows="4" .value=${draft.optionsText} @input=${(e: InputEvent) => set({ optionsText: (e.target as HTMLTextAreaElement).value })}></textarea>`
-        : nothing}
-      <div class="checks">
-        ${draft.kind !== 'free-text'
-          ? html`<label><input type="checkbox" .checked=${draft.multiple === true} @change=${(e: Event) => set({ multiple: (e.target as HTMLInputElement).checked })} /> Several answers</label>`
-          : nothing}
-        <label><input type="checkbox" .checked=${draft.anonymous === true} @change=${(e: Event) => set({ anonymous: (e.target as HTMLInputElement).checked })} /> Anonymous</label>
-      </div>
-      <div class="actions"><button class="primary" type="submit">Start poll</button></div>
-    </form>`;
+    return renderComposer(this.draft, (patch) => (this.draft = { ...this.draft, ...patch }), (spec) => this.#open(spec));
   }
 
   #renderPoll(poll: PollState, teacher: boolean) {
     const open = poll.status === PollStatus.OPEN;
     const published = poll.status === PollStatus.PUBLISHED;
     const free = kindName(poll.kind) === 'free-text';
-    // An open anonymous poll carries no running tally to members (see memberPollState).
-    const showResults = teacher || published || (!this.hideLiveResults && !(poll.anonymous && poll.status === PollStatus.OPEN));
+    // The host sends a student only the results the poll's policy lets them see (`withheld` otherwise).
+    const showResults = teacher || !poll.withheld;
+    const policy = resultsName(poll.results);
     const remaining = poll.closesAt > 0 && open ? Math.max(0, Math.ceil((poll.closesAt - this.now) / 1000)) : undefined;
     const classroom = this.#classroom.classroom!;
     return html`
@@ -227,7 +240,9 @@ export class BeckonPoll extends LitElement {
       </p>
       ${!teacher && open ? this.#renderBallot(poll, free) : nothing}
       ${!teacher && !open && classroom.ballot?.pollId === poll.id ? html`<p class="mine">Your answer: ${this.#describeBallot(poll)}</p>` : nothing}
-      ${showResults ? this.#renderResults(poll, free) : html`<p class="muted">Results appear when the teacher publishes them.</p>`}
+      ${showResults
+        ? this.#renderResults(poll, free, teacher)
+        : html`<p class="muted withheld">${poll.respondents} answered so far. ${policy === 'after-answer' && open ? 'You see the results once you have answered.' : 'Results appear when the teacher publishes them.'}</p>`}
       ${teacher ? this.#renderTeacherFooter(poll) : nothing}
     `;
   }
@@ -235,7 +250,14 @@ export class BeckonPoll extends LitElement {
   #renderBallot(poll: PollState, free: boolean) {
     const classroom = this.#classroom.classroom!;
     const voted = classroom.ballot?.pollId === poll.id && (classroom.ballot.choices.length > 0 || classroom.ballot.text !== '');
-    const changed = voted && (free ? this.freeText !== classroom.ballot!.text : this.selection.join() !== classroom.ballot!.choices.join());
+    const status = classroom.ballotStatus?.pollId === poll.id ? classroom.ballotStatus : undefined;
+    const mine = free ? this.freeText : this.selection.join();
+    const sentNow = status && (free ? status.text : status.choices.join()) === mine;
+    const recorded = voted && (free ? classroom.ballot!.text : classroom.ballot!.choices.join()) === mine;
+    const note = sentNow && status.state === 'sending' ? 'Sending your vote…'
+      : sentNow && status.state === 'refused' ? `Not recorded: ${status.reason}`
+      : recorded ? 'Vote recorded — you can change it until the poll closes'
+      : voted ? 'Not sent yet' : '';
     return html`<form class="ballot" @submit=${(e: SubmitEvent) => this.#submit(e, poll)}>
       ${free
         ? html`<label class="visually-hidden" for="answer">Your answer</label>
@@ -250,8 +272,8 @@ export class BeckonPoll extends LitElement {
             )}
           </fieldset>`}
       <div class="actions">
-        <span class="muted">${voted ? (changed ? 'Not sent yet' : 'Vote recorded — you can change it until the poll closes') : ''}</span>
-        <button class="primary" type="submit" ?disabled=${free ? this.freeText.trim() === '' : this.selection.length === 0}>${voted ? 'Change vote' : 'Vote'}</button>
+        <span class="note" role="status" data-state=${sentNow ? status.state : recorded ? 'recorded' : ''}>${note}</span>
+        <button class="primary" type="submit" ?disabled=${(free ? this.freeText.trim() === '' : this.selection.length === 0) || (sentNow && status.state === 'sending')}>${voted ? 'Change vote' : 'Vote'}</button>
       </div>
     </form>`;
   }
@@ -262,11 +284,14 @@ export class BeckonPoll extends LitElement {
     return ballot.choices.map((i) => poll.options[i] ?? '?').join(', ') || 'none';
   }
 
-  #renderResults(poll: PollState, free: boolean) {
+  #renderResults(poll: PollState, free: boolean, teacher: boolean) {
     const total = poll.respondents;
     const correct = new Set(poll.correct);
+    const classroom = this.#classroom.classroom!;
     return html`<div part="results" class="results">
-      ${free
+      ${free && teacher
+        ? this.#renderModeration(classroom)
+        : free
         ? poll.texts.length === 0
           ? html`<p class="empty">No answers yet.</p>`
           : html`<ul class="texts">${poll.texts.map((text) => html`<li>${text}</li>`)}</ul>`
@@ -281,14 +306,32 @@ export class BeckonPoll extends LitElement {
               <div part="bar" class="track"><div class="fill" style="width:${share}%"></div></div>
             </div>`;
           })}
+      ${free && !teacher && poll.texts.length < total ? html`<p class="muted">Answers appear here once the teacher has read them.</p>` : nothing}
       <p class="respondents">${total} ${total === 1 ? 'person' : 'people'} answered${poll.multiple ? ' (each counted once per option chosen)' : ''}</p>
     </div>`;
+  }
+
+  /** Teacher: every free-text answer, each shown to the class only once approved. */
+  #renderModeration(classroom: NonNullable<ClassroomController['classroom']>) {
+    const answers = classroom.answers;
+    if (answers.length === 0) return html`<p class="empty">No answers yet.</p>`;
+    return html`<ul class="texts moderation" aria-label="Answers to approve">
+      ${answers.map(
+        (a) => html`<li ?data-approved=${a.approved}>
+          <span class="answer-text">${a.text}</span>${a.name ? html` <span class="muted">— ${a.name}</span>` : nothing}
+          <button class="quiet" aria-pressed=${a.approved ? 'true' : 'false'} @click=${() => classroom.moderateAnswer(a.participantId, !a.approved)}>
+            ${a.approved ? 'Shown to class' : 'Show to class'}
+          </button>
+        </li>`,
+      )}
+    </ul>`;
   }
 
   #renderTeacherFooter(poll: PollState) {
     const classroom = this.#classroom.classroom!;
     const missing = classroom.notAnswered;
-    return html`${!poll.anonymous && poll.status === PollStatus.OPEN
+    // Kept after the poll closes: the teacher follows up with whoever did not answer.
+    return html`${!poll.anonymous
         ? html`<details class="missing" ?open=${missing.length > 0 && missing.length <= 8}>
             <summary>${missing.length === 0 ? 'Everyone has answered' : `${missing.length} not answered yet`}</summary>
             <ul>${missing.map((p) => html`<li>${p.name}</li>`)}</ul>
@@ -305,7 +348,7 @@ export class BeckonPoll extends LitElement {
 
   #reset(): void {
     // A composed poll was closed: show the composer again by forgetting the finished poll locally.
-    this.draft = { question: '', kind: 'letters', optionsText: '', multiple: false, anonymous: false, durationSeconds: 0 };
+    this.draft = emptyDraft;
     this.#showComposer = true;
     this.requestUpdate();
   }
@@ -317,13 +360,6 @@ export class BeckonPoll extends LitElement {
     return `Poll open: ${poll.question}. ${answered}.`;
   }
 }
-
-const presets: Record<Exclude<PollKindName, 'custom' | 'free-text'>, string[]> = {
-  'yes-no': ['Yes', 'No'],
-  'yes-no-abstain': ['Yes', 'No', 'Abstain'],
-  'true-false': ['True', 'False'],
-  letters: ['A', 'B', 'C', 'D'],
-};
 
 function statusName(status: PollStatus): string {
   return status === PollStatus.OPEN ? 'open' : status === PollStatus.CLOSED ? 'closed' : 'published';

@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
 export const styles = css`
+  :host([data-elsewhere]) {
+    display: none;
+  }
   .badge {
     text-transform: none;
     letter-spacing: 0;
@@ -228,5 +231,57 @@ export const styles = css`
     border-radius: 999px;
     background: var(--_surface-muted);
     border: 1px solid var(--_border);
+  }
+  .note {
+    color: var(--_muted);
+    font-size: 0.85rem;
+  }
+  .note[data-state='recorded'] {
+    color: color-mix(in srgb, var(--_success) 75%, black);
+    font-weight: 600;
+  }
+  .note[data-state='refused'] {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .moderation li {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.4rem;
+  }
+  .moderation li[data-approved] {
+    border-color: color-mix(in srgb, var(--_success) 45%, transparent);
+  }
+  .moderation button {
+    margin-left: auto;
+  }
+  .answer-text {
+    overflow-wrap: anywhere;
+  }
+  .correct-set {
+    padding: 0;
+  }
+  .correct-set legend {
+    padding: 0;
+    font-weight: 600;
+    font-size: 0.85rem;
+    margin-bottom: 0.35rem;
+  }
+  .earlier {
+    margin-top: 0.9rem;
+    border-top: 1px solid var(--_border);
+    padding-top: 0.6rem;
+  }
+  .earlier summary {
+    cursor: pointer;
+    font-weight: 600;
+    font-size: 0.9rem;
+  }
+  .earlier-poll {
+    margin-top: 0.7rem;
+  }
+  .earlier-poll .question {
+    font-size: 0.95rem;
   }
 `;

@@ -1,4 +1,5 @@
-import { createHostCredentials, formatInvite, hostRoom, LoopbackNetwork } from '@beckon/core';
+import { createHostCredentials, formatInvite, hostRoom } from '@beckon/core';
+import { LoopbackNetwork, memberSession } from '@beckon/core/testing';
 import type { MemberRoom, Transport } from '@beckon/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../define.ts';
@@ -64,7 +65,7 @@ describe('<beckon-room> invites', () => {
     expect(notice.getAttribute('role')).toBe('status');
     expect(notice.textContent).toBe('');
     const hands = HandQueue.encode({ hands: [], calledOn: ada.classroom!.selfId, calledOnName: 'Ada' });
-    (ada.classroom!.room as MemberRoom).session!.send({ type: HandQueue.id, payload: hands }, 'reliable');
+    memberSession(ada.classroom!.room as MemberRoom)!.send({ type: HandQueue.id, payload: hands }, 'reliable');
     await until(() => notice.textContent !== '', 'notice');
     expect(notice.textContent).toBe('Blocked a teacher-only action from Ada. The class is unaffected.');
     expect(teacher.classroom!.hands.calledOn).toBe('');

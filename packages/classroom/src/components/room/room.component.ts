@@ -1,16 +1,5 @@
-import {
-  createHostCredentials,
-  exportHostCredentials,
-  formatInvite,
-  hostRoom,
-  importHostCredentials,
-  isBeckonError,
-  joinRoom,
-  loadIdentity,
-  randomId,
-  trustAvailable,
-} from '@beckon/core';
-import type { ConnectionState, HostCredentials, HostRoom, IdentityRecord, MemberRoom, Participant, Transport } from '@beckon/core';
+import { formatInvite, hostRoom, isBeckonError, joinRoom, loadIdentity, randomId } from '@beckon/core';
+import type { ConnectionState, HostCredentials, HostRoom, MemberRoom, Participant, Transport } from '@beckon/core';
 import { createRoomMedia, mediaMessageTypes, mediaMetadata } from '@beckon/media';
 import type { MediaPeerLike, RoomMedia } from '@beckon/media';
 import { html, LitElement, nothing } from 'lit';
@@ -24,13 +13,15 @@ import { BeckonConnectionChangeEvent, BeckonErrorEvent, BeckonParticipantsChange
 import { theme } from '../shared/theme.ts';
 import { parseIceServers, resolveSignalling } from './signalling.ts';
 import type { SignallingConfig } from './signalling.ts';
+import { renderEntry } from './entry.ts';
 import { styles } from './room.styles.ts';
+import { keepStageAsHost, keepStageAsStudent } from './stage.ts';
+import { forgetStaleClass, hasClassToResume, hostCredentials, hostPeerId, readIdentities } from './teacher-store.ts';
+import type { KeyValueStore } from './teacher-store.ts';
 
 /** Makes the transport the room runs on; `id` is the PeerJS id to register (the teacher's), or undefined. */
 export type TransportFactory = (id?: string) => Promise<Transport>;
 
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
-type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /**
  * Hosts or joins a classroom. The teacher opens the page plainly and hosts; students open the invite link
@@ -52,6 +43,7 @@ type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
  * @csspart status - The connection state pill.
  * @csspart invite - The invite link and its copy button (teacher).
  * @csspart join-form - The name form students fill in to join.
+ * @csspart entry - Opened without an invite: the choice between starting a class and joining with a link.
  * @csspart blocked - Teacher: the notice of members' messages the room refused (forged teacher actions, floods).
  * @cssproperty --beckon-accent - Accent colour of every Beckon element.
  * @cssproperty --beckon-surface - Background of cards.
@@ -109,6 +101,12 @@ export class BeckonRoom extends LitElement {
   @state() private joining = false;
   @state() private copied = false;
   @state() private blocked: { readonly last: BlockedMessage; readonly count: number } | undefined;
+  /** No invite and no class of ours to resume: the page asks whether to start a class or join one. */
+  @state() private choosing = false;
+  @state() private pastedLink = '';
+  /** Set once the person chose to start a class from the entry screen. */
+  #chosenHost = false;
+  readonly #onPageHide = (): void => this.#classroom?.flush();
   #classroom: Classroom | undefined;
   #media: RoomMedia | undefined;
   #room: HostRoom | MemberRoom | undefined;
@@ -155,6 +153,8 @@ export class BeckonRoom extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The teacher's pending changes are saved before the page goes away (saves after members' changes are debounced).
+    addEventListener('pagehide', this.#onPageHide);
     if (this.#started) return;
     this.#started = true;
     // Let the page set properties (transportFactory, storage) before connecting.
@@ -163,6 +163,7 @@ export class BeckonRoom extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('pagehide', this.#onPageHide);
   }
 
   /** Leaves (students) or closes (teacher) the room. */
@@ -188,40 +189,83 @@ export class BeckonRoom extends LitElement {
     this.error = '';
     const { host, invite } = ticket;
     try {
-      const transport = await this.#transport();
-      const room = await joinRoom(
-        {
-          transport,
-          hostId: host,
-          name: clean,
-          identity: loadIdentity(this.#studentStore, host),
-          types: this.#types(),
-          ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
-          joinTimeoutMs: 15_000,
-          ...(invite ? { invite } : {}),
-        },
-        (r) => this.#use(r),
-      );
-      this.#studentStore.setItem(this.#key(`name:${host}`), clean);
-      this.#announce(room);
+      // A link that fails for a passing reason (a connection closed while the whole class joins at once) is tried
+      // again quietly; only what the student can act on reaches the form.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const transport = await this.#transport();
+          const room = await joinRoom(
+            {
+              transport,
+              hostId: host,
+              name: clean,
+              identity: loadIdentity(this.#studentStore, host),
+              types: this.#types(),
+              ...(this.video ? { metadata: mediaMetadata(transport) } : {}),
+              joinTimeoutMs: 15_000,
+              ...(invite ? { invite } : {}),
+            },
+            (r) => this.#use(r),
+          );
+          this.#studentStore.setItem(this.#key(`name:${host}`), clean);
+          this.#announce(room);
+          return;
+        } catch (error) {
+          // The failed room gives its transport (and its signalling id) back.
+          this.#dropFailedRoom();
+          if (attempt >= joinAttempts || !isPassingFailure(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 400 * attempt));
+        }
+      }
     } catch (error) {
-      // Back to the form, with the reason; the failed room gives its transport (and its signalling id) back.
-      const failed = this.#room;
-      this.#classroom?.dispose();
-      this.#classroom = undefined;
-      this.#media?.close();
-      this.#media = undefined;
-      this.#room = undefined;
-      if (failed && !failed.isHost) void failed.leave().catch(() => {});
       this.#fail(describeJoinError(error));
     } finally {
       this.joining = false;
     }
   }
 
+  #dropFailedRoom(): void {
+    const failed = this.#room;
+    this.#classroom?.dispose();
+    this.#classroom = undefined;
+    this.#media?.close();
+    this.#media = undefined;
+    this.#room = undefined;
+    if (failed && !failed.isHost) void failed.leave().catch(() => {});
+  }
+
   #role(): 'host' | 'join' {
     if (this.mode !== 'auto') return this.mode;
-    return this.#ticket() === undefined ? 'host' : 'join';
+    if (this.#ticket() !== undefined) return 'join';
+    return this.#chosenHost || !this.choosing ? 'host' : 'join';
+  }
+
+  /** Entry screen: this person is the teacher. */
+  startClass(): void {
+    this.#chosenHost = true;
+    this.choosing = false;
+    this.error = '';
+    void this.#host();
+  }
+
+  /** Entry screen: a student pasted the invite link their teacher sent. */
+  useInviteLink(link: string): void {
+    let value: string | null = null;
+    try {
+      value = new URLSearchParams(new URL(link.trim(), location.href).hash.replace(/^#/, '')).get('join');
+    } catch {
+      value = null;
+    }
+    const ticket = value === null ? undefined : readTicket(value);
+    if (!ticket || 'error' in ticket) {
+      this.#fail(ticket && 'error' in ticket ? ticket.error : 'That is not an invite link. Ask your teacher for the link to the class; it contains "#join=".');
+      return;
+    }
+    this.error = '';
+    // In the address bar too, so a reload rejoins.
+    history.replaceState(history.state, '', `#join=${value}`);
+    this.choosing = false;
+    this.requestUpdate();
   }
 
   /** Where to join: the `invite` property, `host-id`, or the `#join=` link; undefined when there is none. */
@@ -266,48 +310,6 @@ export class BeckonRoom extends LitElement {
     return `beckon:classroom:${this.roomName}:${suffix}`;
   }
 
-  /** The teacher's PeerJS id: kept with the class, so a reload keeps the invite link valid. */
-  #hostPeerId(store: KeyValueStore): string {
-    const key = this.#key('host-peer');
-    let id = store.getItem(key);
-    if (!id || !idPattern.test(id)) {
-      id = `class-${randomId(10)}`;
-      store.setItem(key, id);
-    }
-    return id;
-  }
-
-  /** The room's keys: the stored ones after a reload (same invite link), else new ones. None without WebCrypto. */
-  async #hostCredentials(store: KeyValueStore, peerId: string): Promise<HostCredentials | undefined> {
-    if (!trustAvailable()) return undefined;
-    const key = this.#key('credentials');
-    const stored = store.getItem(key);
-    if (stored) {
-      try {
-        const credentials = await importHostCredentials(stored);
-        if (credentials.invite.host === peerId) return credentials;
-      } catch {
-        // Unreadable: replaced below (links made with the old keys stop working).
-      }
-    }
-    const credentials = await createHostCredentials(peerId);
-    store.setItem(key, await exportHostCredentials(credentials));
-    return credentials;
-  }
-
-  /** A class saved longer ago than `resume-hours` is over: the next one gets a new id, new keys and a new link. */
-  #forgetStaleClass(store: KeyValueStore): void {
-    const saved = store.getItem(this.#key('state'));
-    let savedAt = 0;
-    try {
-      savedAt = Number((JSON.parse(saved ?? '{}') as { savedAt?: unknown }).savedAt) || 0;
-    } catch {
-      // Unreadable state: the Classroom starts empty anyway.
-    }
-    if (saved === null || (savedAt > 0 && Date.now() - savedAt <= this.resumeHours * 3600_000)) return;
-    for (const part of ['state', 'host-peer', 'credentials', 'teacher-id', 'identities']) store.removeItem(this.#key(part));
-  }
-
   async #transport(id?: string): Promise<Transport> {
     if (this.transportFactory) return this.transportFactory(id);
     // Checked before loading PeerJS, so a typo in the page shows at once, in words.
@@ -323,6 +325,11 @@ export class BeckonRoom extends LitElement {
   }
 
   async #start(): Promise<void> {
+    if (this.mode === 'auto' && this.#ticket() === undefined && !hasClassToResume(await this.#openTeacherStore(), this.#key('state'), this.resumeHours)) {
+      // Never silently make someone the teacher of an empty class: a student who lost the `#join=` part lands here too.
+      this.choosing = true;
+      return;
+    }
     if (this.#role() === 'join') {
       const ticket = this.#ticket();
       if (ticket === undefined) return this.#fail('This invite link is not valid.');
@@ -332,17 +339,21 @@ export class BeckonRoom extends LitElement {
       if (name) await this.join(name);
       return;
     }
+    await this.#host();
+  }
+
+  async #host(): Promise<void> {
     this.connection = 'connecting';
     try {
       const store = await this.#openTeacherStore();
       if (!(await this.#claimClass())) {
         return this.#fail('This class is already open in another tab or window of this browser. Switch to that tab, or close it and reload this one.');
       }
-      this.#forgetStaleClass(store);
+      forgetStaleClass(store, (part) => this.#key(part), this.resumeHours);
       this.#teacherStore = store;
-      const transport = await this.#registerHost(this.#hostPeerId(store));
+      const transport = await this.#registerHost(hostPeerId(store, this.#key('host-peer')));
       // Keyed to the id the transport registered, which the invite names and members check the proofs against.
-      this.#credentials = await this.#hostCredentials(store, transport.localId);
+      this.#credentials = await hostCredentials(store, this.#key('credentials'), transport.localId);
       const participantKey = this.#key('teacher-id');
       const participantId = store.getItem(participantKey) ?? randomId(10);
       store.setItem(participantKey, participantId);
@@ -413,16 +424,11 @@ export class BeckonRoom extends LitElement {
     const media = createRoomMedia({ room, mode: 'stage', ...(peer ? { peer } : {}) });
     this.#media = media;
     for (const element of this.querySelectorAll('beckon-video-grid, beckon-media-controls')) (element as HTMLElement & { media?: RoomMedia }).media = media;
-    if (!room.isHost) return;
-    // Ant Media's flow: the teacher calls on a raised hand, that student is invited on stage (and accepts); when the
-    // teacher is done with them (or calls on someone else), their stage ends everywhere.
-    let onStage = '';
-    classroom.events.on('change', (kind) => {
-      if (kind !== 'hands' || classroom.hands.calledOn === onStage) return;
-      if (onStage) media.endStage(onStage);
-      onStage = classroom.hands.calledOn;
-      if (onStage) media.inviteToStage(onStage);
-    });
+    if (!room.isHost) {
+      keepStageAsStudent(room.selfId, classroom, media, this.#studentStore, this.#key(`on-stage:${room.selfId}`));
+      return;
+    }
+    keepStageAsHost(classroom, media);
   }
 
   #announce(room: HostRoom | MemberRoom): void {
@@ -470,9 +476,9 @@ export class BeckonRoom extends LitElement {
   override render() {
     const teacher = this.isTeacher;
     const ticket = teacher ? undefined : this.#ticket();
-    const needsName = !teacher && this.#room === undefined && ticket !== undefined && !('error' in ticket);
+    const needsName = !this.choosing && !teacher && this.#room === undefined && ticket !== undefined && !('error' in ticket);
     return html`
-      <div part="bar" class="bar" ?hidden=${this.hideBar}>
+      <div part="bar" class="bar" role="region" aria-label="Class connection" ?hidden=${this.hideBar}>
         <slot name="header"></slot>
         <span part="status" class="status" data-state=${this.connection} role="status">
           <span class="dot" aria-hidden="true"></span>${this.#statusText()}
@@ -489,12 +495,15 @@ export class BeckonRoom extends LitElement {
           : nothing}
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.choosing
+        ? renderEntry(this.pastedLink, (link) => (this.pastedLink = link), () => this.startClass(), () => this.useInviteLink(this.pastedLink))
+        : nothing}
       ${needsName
-        ? html`<form part="join-form" class="join card" @submit=${(e: SubmitEvent) => {
+        ? html`<form part="join-form" class="join card" aria-labelledby="join-title" @submit=${(e: SubmitEvent) => {
             e.preventDefault();
             void this.join(this.pendingName);
           }}>
-            <h2>Join the class</h2>
+            <h2 id="join-title">Join the class</h2>
             <p class="muted">Your teacher and classmates will see this name.</p>
             <label for="name">Your name</label>
             <div class="row">
@@ -511,15 +520,17 @@ export class BeckonRoom extends LitElement {
   }
 }
 
+const joinAttempts = 3;
+
+/** A join failure worth one more quiet try: the link dropped or timed out, not a refusal. */
+function isPassingFailure(error: unknown): boolean {
+  // Not a refusal, nor a timeout (15 s each: the teacher's page is likely closed, and the student should hear so).
+  if (isBeckonError(error, 'not-connected')) return true;
+  if (isBeckonError(error, 'refused') || isBeckonError(error, 'removed') || isBeckonError(error, 'timeout')) return false;
+  return /closed/i.test(error instanceof Error ? error.message : String(error));
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function readIdentities(stored: string | null): IdentityRecord[] {
-  try {
-    const parsed: unknown = JSON.parse(stored ?? '[]');
-    return Array.isArray(parsed) ? (parsed as IdentityRecord[]).filter((record) => typeof record?.token === 'string' && typeof record.participant?.id === 'string') : [];
-  } catch {
-    return [];
-  }
-}

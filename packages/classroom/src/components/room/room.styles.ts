@@ -91,4 +91,38 @@ export const styles = css`
   .row input {
     flex: 1;
   }
+  .entry {
+    max-width: 46rem;
+    margin: 1.5rem auto;
+  }
+  .entry h2 {
+    margin: 0 0 1rem;
+  }
+  .choices {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
+    gap: 1rem;
+  }
+  .choice {
+    display: grid;
+    align-content: start;
+    gap: 0.5rem;
+    padding: 1rem;
+    border: 1px solid var(--_border);
+    border-radius: 12px;
+  }
+  .choice h3 {
+    margin: 0;
+    font-size: 1rem;
+  }
+  .choice p {
+    margin: 0;
+  }
+  .choice .row {
+    flex-wrap: wrap;
+  }
+  .choice .row input {
+    min-width: 0;
+    flex: 1 1 10rem;
+  }
 `;

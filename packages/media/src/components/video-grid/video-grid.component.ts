@@ -40,6 +40,8 @@ export class BeckonVideoGrid extends LitElement {
   /** Accessible name of the grid. */
   label = 'Live video';
   soundBlocked = false;
+  /** Tells media how wide each tile is, so an SFU sends the simulcast layer that fits it. */
+  #sizes: ResizeObserver | undefined;
 
   constructor() {
     super();
@@ -109,8 +111,26 @@ export class BeckonVideoGrid extends LitElement {
     return tiles.length === 0 ? '' : `${tiles.length} on video.`;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#sizes?.disconnect();
+    this.#sizes = undefined;
+  }
+
+  #observeSizes(): void {
+    this.#sizes ??= new ResizeObserver((entries) => {
+      for (const entry of entries) {
+        const id = (entry.target as HTMLElement).dataset['participant'];
+        if (id !== undefined) this.media?.setTileSize(id, Math.round(entry.contentRect.width * (globalThis.devicePixelRatio || 1)));
+      }
+    });
+    // Observing an element twice is a no-op; removed tiles drop out of the observer with the element.
+    for (const tile of this.renderRoot.querySelectorAll<HTMLElement>('.tile')) this.#sizes.observe(tile);
+  }
+
   protected override updated(changed: PropertyValues): void {
     super.updated(changed);
+    this.#observeSizes();
     for (const video of this.renderRoot.querySelectorAll('video')) {
       if (video.srcObject === null || !video.paused) continue;
       video.play().catch((error: unknown) => {

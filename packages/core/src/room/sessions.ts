@@ -1,0 +1,15 @@
+import type { PeerSession } from '../session/index.ts';
+
+/**
+ * Where a room's sessions can be found by tests that play a hostile peer (`@beckon/core/testing`). Kept off the rooms'
+ * public surface: apps see `link()` and `stats()`, never a session.
+ */
+const lookups = new WeakMap<object, (participantId: string | undefined) => PeerSession | undefined>();
+
+export function registerSessions(room: object, lookup: (participantId: string | undefined) => PeerSession | undefined): void {
+  lookups.set(room, lookup);
+}
+
+export function findSession(room: object, participantId?: string): PeerSession | undefined {
+  return lookups.get(room)?.(participantId);
+}

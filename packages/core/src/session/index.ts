@@ -1,0 +1,5 @@
+export { encodeChunkFrame } from './chunks.ts';
+export type { ReceivePolicy, SessionOptions } from './options.ts';
+export { defaultSessionOptions } from './options.ts';
+export { PeerSession } from './session.ts';
+export type { DeliveryResult, SessionEvents, SessionStats, TransferProgress } from './types.ts';
