@@ -128,6 +128,8 @@ describe(`Beckon under Content-Security-Policy: ${policy}`, () => {
     expect(await control.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
     await control.context().close();
     errors.length = 0;
+    // Opened without an invite: the page asks; this is the teacher.
+    await teacher.getByRole('button', { name: 'Start a class' }).click({ timeout: 20_000 });
     const invite = teacher.locator('beckon-room').getByLabel('Invite link');
     await expect.poll(() => invite.inputValue(), { timeout: 20_000 }).toMatch(/#join=class-/);
     const student = await open('student');
