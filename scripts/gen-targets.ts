@@ -17,6 +17,18 @@ export const targets: GenTarget[] = [
     runtime: '../schema.ts',
   },
   {
+    // Core's test schema (test-utils/test-schema.ts re-exports it).
+    files: ['protos/test/core-test.proto'],
+    out: 'packages/core/src/test-utils/gen',
+    runtime: '../../schema.ts',
+  },
+  {
+    // The conformance suite's schema (packages/cli/src/gen/conformance/).
+    files: ['protos/test/conformance.proto'],
+    out: 'packages/cli/src/gen/conformance/gen',
+    runtime: '@beckon/core',
+  },
+  {
     // The generator's own fixture: its tests import it.
     files: ['protos/examples/sensors.proto'],
     out: 'packages/cli/src/gen/fixtures',
@@ -41,6 +53,12 @@ export const targets: GenTarget[] = [
   {
     files: ['protos/game/game.proto'],
     out: 'packages/game/src/gen',
+    runtime: '@beckon/core',
+  },
+  {
+    // The codec benchmark's mix: static codecs, measured against reflection over the same .proto.
+    files: ['packages/bench/protos/bench.proto'],
+    out: 'packages/bench/src/gen',
     runtime: '@beckon/core',
   },
   {

@@ -148,6 +148,18 @@ describe.each(versions)('on $label', (node) => {
     expect(own(tsc.stdout + tsc.stderr)).toBe('');
     expect(tsc.code).toBe(0);
 
+    // --target js: plain JavaScript (and .d.ts) that runs as is on the published runtime, 64-bit values exact.
+    const js = await run(node, dir, 'npx', ['--no', '--', 'beckon', 'gen', 'proto/quiz.proto', '--out', 'gen-js', '--target', 'js']);
+    expect(own(js.stderr)).toBe('');
+    expect(readFileSync(path.join(dir, 'gen-js/quiz.d.ts'), 'utf8')).toContain('export declare const Buzz: MessageType<Buzz>;');
+    const roundTrip = await run(node, dir, 'node', [
+      '--input-type=module',
+      '-e',
+      "const { Buzz, Team } = await import('./gen-js/quiz.js'); console.log(JSON.stringify(Buzz.decode(Buzz.encode({ player: 'p', team: Team.BLUE, tags: ['a'] }))));",
+    ]);
+    expect(own(roundTrip.stderr)).toBe('');
+    expect(JSON.parse(roundTrip.stdout.trim())).toEqual({ player: 'p', team: 2, tags: ['a'] });
+
     const signalling = await beckonServe(node, dir);
     running.push(signalling);
     const health = (await (await fetch(`http://127.0.0.1:${signalling.port}/health`)).json()) as { ok: boolean; node: string };
@@ -157,7 +169,8 @@ describe.each(versions)('on $label', (node) => {
     expect(own(app.stderr)).toBe('');
     expect(app.code).toBe(0);
     const result = JSON.parse(app.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
-    expect(result['buzzes']).toEqual([0, 1, 2].map((i) => ({ player: 'ada', team: 'RED', tags: ['first', String(i)] })));
+    // Decoded messages are plain objects: an enum is its number (Team.RED), as the generated const says.
+    expect(result['buzzes']).toEqual([0, 1, 2].map((i) => ({ player: 'ada', team: 1, tags: ['first', String(i)] })));
     expect(result['rulings']).toEqual([1, 2, 3].map((place) => ({ player: 'ada', place, scores: { red: place, blue: 0 } })));
     expect(result['hovers']).toBeGreaterThan(0);
     expect(result['hostParticipants']).toEqual(['Ada', 'Quizmaster']);

@@ -18,7 +18,7 @@ export async function runExample(server: Server, hubId: string, count = 50) {
   hub.on(Reading, (reading, meta) => {
     if (reading.value <= 30) return;
     hot++;
-    hub.send(Alert, { sensor: reading.sensor, thresholdExceeded: reading.value, raisedAt: Date.now() }, { to: meta.from });
+    hub.send(Alert, { sensor: reading.sensor, detail: { case: 'thresholdExceeded', value: reading.value }, raisedAt: BigInt(Date.now()) }, { to: meta.from });
   });
 
   const alerts: Alert[] = [];
@@ -26,7 +26,7 @@ export async function runExample(server: Server, hubId: string, count = 50) {
     room.on(Alert, (alert) => alerts.push(alert)),
   );
   for (let i = 0; i < count; i++) {
-    sensor.send(Reading, { sensor: 't1', value: 20 + i, unit: Unit.CELSIUS, at: Date.now() * 1000, samples: [20 + i] });
+    sensor.send(Reading, { sensor: 't1', value: 20 + i, unit: Unit.CELSIUS, at: BigInt(Date.now()) * 1000n, samples: [20 + i] });
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await new Promise((resolve) => setTimeout(resolve, 300));

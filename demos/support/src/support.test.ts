@@ -10,9 +10,9 @@ import { maxFileBytes } from './transfers.ts';
 
 describe('support schema', () => {
   it('puts cursors on the unreliable lane and the rest on the reliable one', () => {
-    expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'everyone']);
+    expect([CursorMoved.lane, CursorMoved.policy]).toEqual(['unreliable', 'member-to-everyone']);
     expect([ChatMessage.lane, SystemInfo.lane, FileChunk.lane]).toEqual(['reliable', 'reliable', 'reliable']);
-    expect(FileChunk.policy).toBe('everyone');
+    expect(FileChunk.policy).toBe('member-to-everyone');
   });
 
   it('lets a full chunk at the last offset of the largest file through the host, and the offer carry its size', () => {

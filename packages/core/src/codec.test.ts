@@ -1,9 +1,10 @@
+import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, fromWireClock, wireClock } from './codec.ts';
 import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
 import { encodeChunkFrame } from './session/index.ts';
-import { rootFromJson, messageType, typeId } from './schema.ts';
+import { typeId } from './schema.ts';
 
 describe('frame codec', () => {
   // The clock travels as whole ms modulo 2^28 (`sent_ms`); the receiver rebuilds it next to its own clock.
@@ -49,24 +50,10 @@ describe('frame codec', () => {
   });
 
   it('skips fields a newer peer added to the envelope', () => {
-    const newer = rootFromJson({
-      nested: {
-        beckon: {
-          nested: {
-            Envelope: {
-              fields: {
-                type: { type: 'fixed32', id: 1 },
-                payload: { type: 'bytes', id: 2 },
-                priority: { type: 'uint32', id: 9 },
-                trace: { type: 'string', id: 12 },
-              },
-            },
-          },
-        },
-      },
-    });
-    const NewerEnvelope = messageType<{ type: number; payload: Uint8Array; priority: number; trace: string }>(newer, 'beckon.Envelope');
-    const bytes = NewerEnvelope.encode({ type: 7, payload: Uint8Array.of(9), priority: 3, trace: 'abc' });
+    const newer = protobuf.parse(
+      'syntax = "proto3"; package beckon; message Envelope { fixed32 type = 1; bytes payload = 2; uint32 priority = 9; string trace = 12; }',
+    ).root.lookupType('beckon.Envelope');
+    const bytes = newer.encode({ type: 7, payload: Uint8Array.of(9), priority: 3, trace: 'abc' }).finish();
     const decoded = decodeFrame(bytes);
     expect(decoded.ok).toBe(true);
     if (decoded.ok) expect([decoded.value.type, Array.from(decoded.value.payload)]).toEqual([7, [9]]);

@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light.js';
+import { Reader, Writer } from './wire/index.ts';
 import { BeckonError } from './errors.ts';
 import { describe, now } from './util.ts';
 
@@ -55,7 +55,7 @@ export function fromWireClock(sentMs: number, reference: number): number {
 
 const emptyBytes = new Uint8Array(0);
 
-function writeHeadFields(writer: protobuf.Writer, frame: FrameInit): void {
+function writeHeadFields(writer: Writer, frame: FrameInit): void {
   if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
   if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
   if (frame.to) writer.uint32(TAG_TO).string(frame.to);
@@ -85,7 +85,7 @@ export function appendAck(frame: Uint8Array, ack: number): Uint8Array {
 }
 
 export function encodeFrame(frame: FrameInit): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   if (frame.payload.length > 0) writer.uint32(TAG_PAYLOAD).bytes(frame.payload);
   writeHeadFields(writer, frame);
@@ -97,7 +97,7 @@ export function encodeFrame(frame: FrameInit): Uint8Array {
  * valid frame (protobuf fields may come in any order). Lets a large message be chunked without copying its payload.
  */
 export function encodeFrameHead(frame: FrameInit): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   writeHeadFields(writer, frame);
   writer.uint32(TAG_PAYLOAD).uint32(frame.payload.length);
@@ -109,7 +109,7 @@ export type DecodeResult<T> = { readonly ok: true; readonly value: T } | { reado
 /** Decodes one frame. Never throws: malformed bytes come back as a `malformed-frame` error. */
 export function decodeFrame(bytes: Uint8Array): DecodeResult<Frame> {
   try {
-    const reader = protobuf.Reader.create(bytes);
+    const reader = Reader.create(bytes);
     let type: number | undefined;
     let payload: Uint8Array = emptyBytes;
     let seq = 0;

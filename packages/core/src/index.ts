@@ -10,8 +10,43 @@ export type {
   ListenOptions,
   Transport,
 } from './transport.ts';
-export type { MessageInit, MessageType, MessageTypeSettings, Policy } from './schema.ts';
-export { messageType, Registry, rootFromJson, settingsFromOptions, typeId } from './schema.ts';
+export type { DeprecatedPolicy, MessageDefinition, MessageInit, MessageType, MessageTypeSettings, Policy } from './schema.ts';
+export { defineMessage, normalizePolicy, Registry, settingsFromOptions, typeId } from './schema.ts';
+export { messageType, rootFromJson } from './reflection.ts';
+// The runtime generated modules import (`beckon gen` v2): protobufjs/minimal's Reader, Beckon's Writer, small helpers.
+export {
+  badCase,
+  checkArray,
+  checkBool,
+  checkBytes,
+  checkEnd,
+  checkInt32,
+  checkNumber,
+  checkObject,
+  checkString,
+  checkUint32,
+  EncodeError,
+  mapKeyBool,
+  mapKeyInt32,
+  readDuration,
+  readFixed64,
+  readInt64,
+  readSfixed64,
+  readSint64,
+  readString,
+  readTimestamp,
+  readUint64,
+  Reader,
+  setEntry,
+  skipField,
+  toInt64,
+  writeDuration,
+  writeFixed64,
+  writeInt64,
+  writeSint64,
+  writeTimestamp,
+  Writer,
+} from './wire/index.ts';
 export type { DecodeResult, Frame, FrameInit } from './codec.ts';
 export { decodeFrame, encodeFrame } from './codec.ts';
 export type { BeckonErrorCode, BeckonErrorDetails } from './errors.ts';

@@ -1,31 +1,49 @@
-import protobuf from 'protobufjs/light.js';
 import type { LaneName } from './lanes.ts';
+import { Reader, Writer } from './wire/index.ts';
 
-// Beckon decodes 64-bit integers as plain numbers (exact up to 2^53), so payloads never carry Long objects.
-// This must happen before any type's decoder is generated.
-protobuf.util.Long = undefined as unknown as typeof protobuf.util.Long;
-protobuf.configure();
+// Generated modules inside core import their runtime from here, as apps import it from @beckon/core.
+export * from './wire/index.ts';
 
 /**
- * Who may send a message type (after Ant Media's data channel setting):
- * - `host`: members send it to the host only (an action); the host may send it to anyone.
- * - `everyone`: members may send it to everyone or to one participant; the host relays it.
- * - `nobody`: only the host sends it (an event).
+ * Who may send a message type, in words that say who sends to whom (after Ant Media's data channel setting):
+ * - `member-to-host`: members send it to the host only (an action); the host may send it to anyone.
+ * - `member-to-everyone`: members may send it to everyone or to one participant; the host relays it.
+ * - `host-to-members`: only the host sends it (an event); members may not.
  */
-export type Policy = 'host' | 'everyone' | 'nobody';
+export type Policy = 'member-to-host' | 'member-to-everyone' | 'host-to-members';
+
+/**
+ * The names before 0.2, which read backwards (`nobody` meant host-only). Still accepted by `with()`.
+ * @deprecated Use `member-to-host`, `member-to-everyone` or `host-to-members`.
+ */
+export type DeprecatedPolicy = 'host' | 'everyone' | 'nobody';
+
+const deprecatedPolicies: Record<DeprecatedPolicy, Policy> = {
+  host: 'member-to-host',
+  everyone: 'member-to-everyone',
+  nobody: 'host-to-members',
+};
+
+/** A policy name, new or deprecated, as its current name. */
+export function normalizePolicy(policy: Policy | DeprecatedPolicy): Policy {
+  return (deprecatedPolicies as Record<string, Policy | undefined>)[policy] ?? (policy as Policy);
+}
 
 /** Makes every field optional, recursively: what `encode` accepts. */
-export type MessageInit<T> = T extends Uint8Array
+export type MessageInit<T> = T extends Uint8Array | Date
   ? T
   : T extends readonly (infer U)[]
-    ? MessageInit<U>[]
-    : T extends object
-      ? { [K in keyof T]?: MessageInit<T[K]> | undefined }
-      : T;
+    ? readonly MessageInit<U>[]
+    : T extends { readonly case: string; readonly value: unknown }
+      ? // A oneof member: the case and its value come together.
+        { readonly case: T['case']; readonly value: MessageInit<T['value']> }
+      : T extends object
+        ? { [K in keyof T]?: MessageInit<T[K]> | null | undefined }
+        : T;
 
 export interface MessageTypeSettings {
   readonly lane?: LaneName;
-  readonly policy?: Policy;
+  readonly policy?: Policy | DeprecatedPolicy;
   /** Largest payload the host accepts from a member for this type, in bytes; 0 means the room default. */
   readonly maxBytes?: number;
   /** Most messages of this type the host accepts from one member per second; 0 means no per-type limit. */
@@ -47,6 +65,21 @@ export interface MessageType<T extends object = object> {
   decode(bytes: Uint8Array): T;
   /** The same type with a different lane, policy or size limit (the code-side override of the .proto). */
   with(settings: MessageTypeSettings): MessageType<T>;
+  /** Writes `value`'s fields (no length prefix) into `writer`: how generated code nests this type in another. */
+  write(value: MessageInit<T>, writer: Writer): void;
+  /** Reads `length` bytes of fields from `reader`. Throws on malformed bytes. */
+  read(reader: Reader, length: number): T;
+}
+
+/** What a generated module hands `defineMessage`: the settings the generator read from the .proto, and the codec. */
+export interface MessageDefinition<T extends object> {
+  readonly name: string;
+  readonly lane: LaneName;
+  readonly policy: Policy;
+  readonly maxBytes: number;
+  readonly maxRate: number;
+  write(value: MessageInit<T>, writer: Writer): void;
+  read(reader: Reader, length: number): T;
 }
 
 const textEncoder = new TextEncoder();
@@ -70,48 +103,61 @@ const laneOptions: Record<string, LaneName> = {
   3: 'partial',
 };
 const policyOptions: Record<string, Policy> = {
-  HOST_ONLY: 'host',
-  EVERYONE: 'everyone',
-  NOBODY: 'nobody',
-  1: 'host',
-  2: 'everyone',
-  3: 'nobody',
+  MEMBER_TO_HOST: 'member-to-host',
+  MEMBER_TO_EVERYONE: 'member-to-everyone',
+  HOST_TO_MEMBERS: 'host-to-members',
+  // Deprecated aliases (same numbers), kept for one release.
+  HOST_ONLY: 'member-to-host',
+  EVERYONE: 'member-to-everyone',
+  NOBODY: 'host-to-members',
+  1: 'member-to-host',
+  2: 'member-to-everyone',
+  3: 'host-to-members',
 };
 
 /** Reads a message's lane, policy and size limit from its `(beckon.*)` options, with defaults. */
-export function settingsFromOptions(options: Record<string, unknown> | undefined): Required<MessageTypeSettings> {
+export function settingsFromOptions(options: Record<string, unknown> | undefined): Required<MessageTypeSettings> & { policy: Policy } {
   const lane = laneOptions[String(options?.['(beckon.lane)'] ?? '')] ?? 'reliable';
-  const policy = policyOptions[String(options?.['(beckon.policy)'] ?? '')] ?? 'host';
+  const policy = policyOptions[String(options?.['(beckon.policy)'] ?? '')] ?? 'member-to-host';
   const maxBytes = Number(options?.['(beckon.max_bytes)'] ?? 0) || 0;
   const maxRate = Number(options?.['(beckon.max_rate)'] ?? 0) || 0;
   return { lane, policy, maxBytes, maxRate };
 }
 
-function makeMessageType<T extends object>(type: protobuf.Type, settings: Required<MessageTypeSettings>): MessageType<T> {
-  const name = type.fullName.replace(/^\./, '');
+/** A message type from generated code: its static codec plus the lane, policy and limits from the .proto. */
+export function defineMessage<T extends object>(definition: MessageDefinition<T>): MessageType<T> {
+  const { write, read } = definition;
   const messageType: MessageType<T> = {
-    name,
-    id: typeId(name),
-    lane: settings.lane,
-    policy: settings.policy,
-    maxBytes: settings.maxBytes,
-    maxRate: settings.maxRate,
-    encode: (value) => type.encode(value as object).finish(),
-    decode: (bytes) => type.decode(bytes) as unknown as T,
-    with: (overrides) => makeMessageType<T>(type, { ...settings, ...overrides }),
+    name: definition.name,
+    id: typeId(definition.name),
+    lane: definition.lane,
+    policy: definition.policy,
+    maxBytes: definition.maxBytes,
+    maxRate: definition.maxRate,
+    encode: (value) => {
+      const writer = Writer.create();
+      try {
+        write(value, writer);
+      } catch (error) {
+        writer.finish(); // hands the shared buffer back
+        throw error;
+      }
+      return writer.finish();
+    },
+    decode: (bytes) => {
+      const reader = Reader.create(bytes);
+      return read(reader, reader.len);
+    },
+    with: (overrides) =>
+      defineMessage<T>({
+        ...definition,
+        ...overrides,
+        policy: overrides.policy === undefined ? definition.policy : normalizePolicy(overrides.policy),
+      }),
+    write,
+    read,
   };
   return Object.freeze(messageType);
-}
-
-/** The message type `fullName` from a protobufjs root, with its lane and policy read from the .proto. */
-export function messageType<T extends object>(root: protobuf.Root, fullName: string): MessageType<T> {
-  const type = root.lookupType(fullName);
-  return makeMessageType<T>(type, settingsFromOptions(type.options));
-}
-
-/** A protobufjs root built from the JSON descriptor that `beckon gen` embeds in generated modules. */
-export function rootFromJson(json: object): protobuf.Root {
-  return protobuf.Root.fromJSON(json as protobuf.INamespace);
 }
 
 /** Looks message types up by wire id. Refuses two types whose names hash to the same id. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchContext } from '../harness/types.ts';
 import { runCodec } from './codec.ts';
-import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
+import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, reflectionFormat, type Format } from './codec/formats.ts';
 import { decodeFrame, hostRoom, joinRoom, messageType } from '@beckon/core';
 import type { Frame } from '@beckon/core';
 import { hostSession, LoopbackNetwork, memberSession } from '@beckon/core/testing';
@@ -14,7 +14,7 @@ const samples = new Map(messageKinds.map((kind) => [kind.key, kind.samples(3)]))
 
 describe('codec formats', () => {
   it('round-trip every sample of every kind', () => {
-    const formats = [beckonFormat(messageKinds, loadBenchProtos()), beckonFormat(messageKinds, loadBenchProtos(), 'relayed'), binaryPackFormat(), jsonFormat(messageKinds), compactJsonFormat(messageKinds)];
+    const formats = [beckonFormat(messageKinds), beckonFormat(messageKinds, 'relayed'), reflectionFormat(messageKinds, loadBenchProtos()), binaryPackFormat(), jsonFormat(messageKinds), compactJsonFormat(messageKinds)];
     expect(() => verifyRoundTrips(formats, messageKinds, samples)).not.toThrow();
   });
 
@@ -69,11 +69,13 @@ describe('runCodec', () => {
     expect(byKey.get('raiseHand')!.bytes['beckonEnvelope']).toBe(21);
     // Relayed, the host adds the sender's participant id.
     expect(byKey.get('cursor')!.bytes['beckonRelayed']! - byKey.get('cursor')!.bytes['beckon']!).toBe(12);
+    // The same protobuf, except that static codecs leave out zero fields reflection writes when they are set.
+    for (const group of groups) expect(group.bytes['beckon']).toBeLessThanOrEqual(group.bytes['reflection']!);
     // base64 costs JSON a third more on file chunks.
     const file = byKey.get('fileChunk')!.bytes;
     expect(file['json']! / file['beckon']!).toBeGreaterThan(1.3);
     for (const group of groups) for (const rate of Object.values(group.throughput)) expect(rate.median).toBeGreaterThan(0);
-    expect(result.tables.map((t) => t.rows.length)).toEqual([10, 10]);
+    expect(result.tables.map((t) => t.rows.length)).toEqual([2, 10, 10]);
     expect(result.charts.map((c) => c.id)).toEqual(['bytes', 'throughput']);
     expect(result.summary).toMatch(/Beckon frame as the room sends it averages \*\*\d+(\.\d)? bytes\*\*/);
   });
@@ -112,8 +114,8 @@ describe('the Beckon format against a real room', () => {
       });
       const shape = (frame: Frame): string =>
         [frame.sentAt > 0 && 'clock', frame.seq > 0 && 'seq', frame.id > 0 && 'id', frame.from !== '' && 'from', frame.to !== '' && 'to'].filter(Boolean).join(' ');
-      const direct = beckonFormat(kinds, root);
-      const relayed = beckonFormat(kinds, root, 'relayed');
+      const direct = beckonFormat(kinds);
+      const relayed = beckonFormat(kinds, 'relayed');
       for (const [i, kind] of kinds.entries()) {
         const real = captured.filter((frame) => frame.type === types[i]!.id).map(shape);
         const bench = [direct, relayed].map((format) => {

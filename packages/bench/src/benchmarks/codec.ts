@@ -1,7 +1,8 @@
 import { formatBytes, formatCount, formatRatio, formatRatioSummary, formatSummary } from '../harness/format.ts';
 import { calibrate, measureInterleaved, rateSampler, summarize, type Summary } from '../harness/stats.ts';
 import type { BarChart, Benchmark, BenchContext, BenchResult } from '../harness/types.ts';
-import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, type Format } from './codec/formats.ts';
+import { classroomBundle, type BundleSize } from './codec/bundle.ts';
+import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, reflectionFormat, type Format } from './codec/formats.ts';
 import { messageKinds, random, type MessageKind } from './codec/messages.ts';
 import { verifyRoundTrips } from './codec/verify.ts';
 
@@ -28,6 +29,7 @@ interface Row {
   /** Mean protobuf payload inside Beckon's envelope. */
   readonly payload: number;
   readonly throughput: Readonly<Record<FormatKey, Summary>>;
+  readonly speedupVsReflection: Summary;
   readonly speedupVsBinaryPack: Summary;
   readonly speedupVsJson: Summary;
   readonly speedupVsCompactJson: Summary;
@@ -85,8 +87,8 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   const kinds = messageKinds;
   const root = loadBenchProtos();
   const samples = new Map(kinds.map((kind) => [kind.key, kind.samples(settings.samplesPerKind)]));
-  const beckon = beckonFormat(kinds, root);
-  const formats = formatsOverride ?? [beckon, beckonFormat(kinds, root, 'relayed'), binaryPackFormat(), jsonFormat(kinds), compactJsonFormat(kinds, root)];
+  const beckon = beckonFormat(kinds);
+  const formats = formatsOverride ?? [beckon, beckonFormat(kinds, 'relayed'), reflectionFormat(kinds, root), binaryPackFormat(), jsonFormat(kinds), compactJsonFormat(kinds, root)];
   const byKey = new Map(formats.map((f) => [f.key, f]));
   const get = (key: FormatKey): Format => {
     const format = byKey.get(key);
@@ -114,8 +116,8 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   ];
 
   // Timed: every format but the relayed Beckon frame, which differs from the direct one by a 10-character string.
-  const keys: FormatKey[] = ['beckon', 'binarypack', 'json', 'jsonCompact'];
-  const sized: FormatKey[] = ['beckon', 'beckonRelayed', 'binarypack', 'json', 'jsonCompact'];
+  const keys: FormatKey[] = ['beckon', 'reflection', 'binarypack', 'json', 'jsonCompact'];
+  const sized: FormatKey[] = ['beckon', 'beckonRelayed', 'reflection', 'binarypack', 'json', 'jsonCompact'];
   // Run every format on every group before timing any, so the first group is not measured while the
   // engine still sees only its shapes (an app decodes all its kinds in one process).
   for (const group of groups) {
@@ -148,6 +150,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
       bytes,
       payload,
       throughput: measured.summaries,
+      speedupVsReflection: speedup('reflection'),
       speedupVsBinaryPack: speedup('binarypack'),
       speedupVsJson: speedup('json'),
       speedupVsCompactJson: speedup('jsonCompact'),
@@ -163,15 +166,22 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         `${formatBytes(mixRow.bytes.binarypack)} with BinaryPack (${formatRatio(mixRow.bytes.binarypack / mixRow.bytes.beckon)}),`,
         `${formatBytes(mixRow.bytes.json)} with JSON rounded to 2 decimals (${formatRatio(mixRow.bytes.json / mixRow.bytes.beckon)}) and`,
         `${formatBytes(mixRow.bytes.jsonCompact)} with compact array JSON (Beckon is ${formatRatio(mixRow.bytes.beckon / mixRow.bytes.jsonCompact)} of it);`,
-        `one core encodes and decodes **${formatCount(mixRow.throughput.beckon.median)} messages/s**: ${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's rate,`,
-        `${formatRatio(mixRow.speedupVsJson.median)} JSON's and ${formatRatio(mixRow.speedupVsCompactJson.median)} compact JSON's.`,
+        `one core encodes and decodes **${formatCount(mixRow.throughput.beckon.median)} messages/s** with the static codecs \`beckon gen\` writes:`,
+        `**${formatRatio(mixRow.speedupVsReflection.median)} the rate of the protobufjs reflection codecs** it used before,`,
+        `${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's, ${formatRatio(mixRow.speedupVsJson.median)} JSON's and ${formatRatio(mixRow.speedupVsCompactJson.median)} compact JSON's.`,
       ].join(' ')
     : '';
+  const bundle = classroomBundle();
+  const bundleSummary = bundle.current
+    ? ` The classroom one-file bundle is **${formatKiB(bundle.current.gzip)} KiB** minified and gzipped (${formatKiB(bundle.before.gzip)} KiB before v2;` +
+      ` protobufjs reflection ${bundle.current.reflection ? 'is still' : 'is no longer'} in it).`
+    : ' (Run `pnpm build` first to measure the classroom bundle.)';
 
   const categories = rows.map((row) => row.group.label);
   const labels: Record<FormatKey, string> = {
-    beckon: 'Beckon',
+    beckon: 'Beckon (static)',
     beckonRelayed: 'Beckon, relayed',
+    reflection: 'Beckon before v2 (reflection)',
     binarypack: 'BinaryPack (PeerJS)',
     json: 'JSON (2 decimals)',
     jsonCompact: 'Compact JSON',
@@ -201,8 +211,9 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   ];
 
   return {
-    summary,
+    summary: summary + bundleSummary,
     tables: [
+      bundleTable(bundle),
       {
         title: 'Bytes per message',
         columns: [
@@ -241,10 +252,12 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         title: 'Encode + decode throughput (messages/s, one core)',
         columns: [
           { label: 'Message' },
-          { label: 'Beckon', align: 'right' },
+          { label: 'Beckon (static)', align: 'right' },
+          { label: 'Reflection (before v2)', align: 'right' },
           { label: 'BinaryPack', align: 'right' },
           { label: 'JSON', align: 'right' },
           { label: 'Compact JSON', align: 'right' },
+          { label: 'Static / reflection', align: 'right' },
           { label: 'Beckon / BinaryPack', align: 'right' },
           { label: 'Beckon / JSON', align: 'right' },
           { label: 'Beckon / compact JSON', align: 'right' },
@@ -252,9 +265,11 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         rows: rows.map((row) => [
           row.group.label,
           formatSummary(row.throughput.beckon),
+          formatSummary(row.throughput.reflection),
           formatSummary(row.throughput.binarypack),
           formatSummary(row.throughput.json),
           formatSummary(row.throughput.jsonCompact),
+          formatRatioSummary(row.speedupVsReflection),
           formatRatioSummary(row.speedupVsBinaryPack),
           formatRatioSummary(row.speedupVsJson),
           formatRatioSummary(row.speedupVsCompactJson),
@@ -272,9 +287,33 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         messages: row.group.items.length,
         bytes: { ...row.bytes, beckonPayload: row.payload, beckonEnvelope: row.bytes.beckon - row.payload },
         throughput: row.throughput,
-        beckonSpeedup: { binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson, jsonCompact: row.speedupVsCompactJson },
+        beckonSpeedup: { reflection: row.speedupVsReflection, binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson, jsonCompact: row.speedupVsCompactJson },
       })),
+      bundle,
     },
+  };
+}
+
+function formatKiB(bytes: number): string {
+  return (bytes / 1024).toFixed(1);
+}
+
+function bundleTable(bundle: { before: BundleSize; current: BundleSize | undefined }) {
+  const row = (label: string, size: BundleSize | undefined): string[] =>
+    size
+      ? [label, formatKiB(size.raw), formatKiB(size.gzip), size.reflection ? 'yes' : 'no', size.evals ? 'yes' : 'no']
+      : [label, '—', '—', '—', '—'];
+  return {
+    title: 'Classroom one-file bundle (packages/classroom/dist/beckon-classroom.js)',
+    columns: [
+      { label: 'Build' },
+      { label: 'Minified (KiB)', align: 'right' as const },
+      { label: 'Minified + gzip (KiB)', align: 'right' as const },
+      { label: 'protobufjs reflection inside', align: 'right' as const },
+      { label: '`new Function` / `eval` inside', align: 'right' as const },
+    ],
+    rows: [row(`Before v2 (${bundle.before.label})`, bundle.before), row('This build', bundle.current)],
+    note: 'Measured on the file `pnpm build` writes (Vite, minified); gzip level 9. "Before" was measured the same way on the commit named.',
   };
 }
 
@@ -283,17 +322,19 @@ export const codec: Benchmark = {
   title: 'Codec: bytes and encode + decode throughput',
   description: [
     'Bytes per message and encode + decode throughput for a mix of classroom and game messages',
-    '(packages/bench/protos/bench.proto), in five formats: **Beckon** (the payload encoded with protobufjs inside',
-    "Beckon's wire envelope with every field the room's send path sets: clock, sequence number, message id, piggybacked ack;",
-    'codec.test.ts checks the fields against frames a real room sends), the same frame **relayed** by the host (plus the',
-    "sender's id), **BinaryPack** (`peerjs-js-binarypack` 2.1.0, PeerJS's default serialization, packing the same object",
-    'with a `type` field, as a PeerJS user would), **JSON** (`JSON.stringify` + `TextEncoder` and back, floats rounded to',
-    '2 decimals as the game bench does) and **compact JSON** (an array per message, fields in declaration order, floats',
-    'rounded to 2 decimals: what a developer who cares about size writes). Bytes fields are base64 in both JSONs (Node\'s',
-    '`Buffer`). Every decode builds the object and reads a field; every format must round-trip every sample (the JSONs',
-    'within their rounding) before anything is timed. Floats are float32-exact values, which protobuf `float` keeps in',
-    '4 bytes and BinaryPack carries as doubles. Not counted: PeerJS splits a BinaryPack message above 16,300 bytes into',
-    'chunks with their own headers, and SCTP/DTLS framing is the same for all.',
+    '(packages/bench/protos/bench.proto), in six formats: **Beckon (static)** (the payload encoded by the static codec',
+    "`beckon gen` writes, inside Beckon's wire envelope with every field the room's send path sets: clock, sequence number,",
+    'message id, piggybacked ack; codec.test.ts checks the fields against frames a real room sends), the same frame',
+    "**relayed** by the host (plus the sender's id), **Beckon before v2** (the same with the protobufjs reflection codecs",
+    'Beckon used before, which compile with `new Function` at run time), **BinaryPack** (`peerjs-js-binarypack` 2.1.0,',
+    "PeerJS's default serialization, packing the same object with a `type` field, as a PeerJS user would), **JSON**",
+    '(`JSON.stringify` + `TextEncoder` and back, floats rounded to 2 decimals as the game bench does) and **compact JSON**',
+    '(an array per message, fields in declaration order, floats rounded to 2 decimals: what a developer who cares about',
+    "size writes). Bytes fields are base64 in both JSONs (Node's `Buffer`). Every decode builds the object and reads a",
+    'field; every format must round-trip every sample (the JSONs within their rounding) before anything is timed. Floats',
+    'are float32-exact values, which protobuf `float` keeps in 4 bytes and BinaryPack carries as doubles. Not counted:',
+    'PeerJS splits a BinaryPack message above 16,300 bytes into chunks with their own headers, and SCTP/DTLS framing is',
+    'the same for all.',
   ].join(' '),
   run: (ctx) => runCodec(ctx, ctx.quick ? quickSettings : fullSettings),
 };

@@ -1,15 +1,23 @@
 import path from 'node:path';
 import protobuf from 'protobufjs';
-import { typeId } from '@beckon/core';
-import { printLiteral, propertyKey, quote } from './literal.ts';
-import { allDefinitions, allTypes, displayPath, fileOf, fullName, GenError, lineOf, loadRoot } from './load.ts';
+import { emitJavaScript } from './emit-js.ts';
+import type { LongsAs } from './fields.ts';
+import { fieldsOf } from './fields.ts';
+import { allDefinitions, displayPath, fileOf, GenError, loadRoot } from './load.ts';
+import { ModuleWriter } from './module-writer.ts';
+import type { Definition } from './names.ts';
+import { allocate, qualifiedName, relativeName } from './names.ts';
+import type { Settings } from './options.ts';
+import { checkTypeIds, settingsOf } from './options.ts';
 
 export { GenError } from './load.ts';
+
+export type Target = 'ts' | 'js';
 
 export interface GenerateOptions {
   /** The .proto files to generate, one module each. Relative paths are resolved against the working dir. */
   readonly files: readonly string[];
-  /** Module specifier the generated code imports `messageType` and `rootFromJson` from. */
+  /** Module specifier the generated code imports its runtime (`defineMessage`, Reader/Writer helpers) from. */
   readonly runtime?: string;
   /** Dirs searched for imports, before the input files' dirs and the bundled `protos/`. */
   readonly protoPaths?: readonly string[];
@@ -17,87 +25,80 @@ export interface GenerateOptions {
   readonly baseDir?: string;
   /** What the header tells readers to do instead of editing, e.g. "run `pnpm gen`". */
   readonly regenerate?: string;
+  /** `ts` (default): one `.ts` module per file; `js`: a `.js` module and its `.d.ts`. */
+  readonly target?: Target;
+  /** 64-bit integers as `bigint` (default, exact) or as decimal `string`s. */
+  readonly longs?: LongsAs;
+  /** Called with each warning (a deprecated option name); default: ignored. */
+  readonly warn?: (message: string) => void;
 }
 
-type Definition = protobuf.Type | protobuf.Enum;
+/** What `generateFromRoot` needs besides the parsed schema: the same options, without the file loading ones. */
+export type RootOptions = Omit<GenerateOptions, 'files' | 'protoPaths'>;
 
-/** Names the generated code itself uses, plus words that cannot name a TypeScript interface or const. */
-const reservedNames = new Set([
-  'root', 'messageType', 'rootFromJson', 'MessageType', 'messageTypes', 'Uint8Array',
-  'any', 'unknown', 'never', 'number', 'string', 'boolean', 'symbol', 'bigint', 'object', 'undefined', 'void',
-  'null', 'true', 'false', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default',
-  'delete', 'do', 'else', 'enum', 'export', 'extends', 'finally', 'for', 'function', 'if', 'import', 'in',
-  'instanceof', 'new', 'return', 'super', 'switch', 'this', 'throw', 'try', 'typeof', 'var', 'while', 'with',
-  'yield', 'let', 'static', 'implements', 'interface', 'package', 'private', 'protected', 'public', 'await',
-  'arguments', 'eval',
-]);
+/** The module name (without extension) for a .proto file: `protos/examples/sensors.proto` → `sensors`. */
+export function moduleName(protoFile: string): string {
+  return path.basename(protoFile).replace(/\.proto$/, '');
+}
 
-const scalarTypes: Record<string, string> = {
-  double: 'number',
-  float: 'number',
-  int32: 'number',
-  uint32: 'number',
-  sint32: 'number',
-  fixed32: 'number',
-  sfixed32: 'number',
-  // Beckon turns protobufjs's Long support off, so 64-bit integers decode as plain numbers.
-  int64: 'number',
-  uint64: 'number',
-  sint64: 'number',
-  fixed64: 'number',
-  sfixed64: 'number',
-  bool: 'boolean',
-  string: 'string',
-  bytes: 'Uint8Array',
-};
-
-const beckonOptions: Record<string, readonly string[] | 'uint'> = {
-  '(beckon.lane)': ['LANE_DEFAULT', 'RELIABLE', 'UNRELIABLE', 'PARTIAL', '0', '1', '2', '3'],
-  '(beckon.policy)': ['POLICY_DEFAULT', 'HOST_ONLY', 'EVERYONE', 'NOBODY', '0', '1', '2', '3'],
-  '(beckon.max_bytes)': 'uint',
-  '(beckon.max_rate)': 'uint',
-};
-
-/** The output module name for a .proto file: `protos/examples/sensors.proto` → `sensors.ts`. */
+/** The output file name of a .proto file's TypeScript module: `sensors.proto` → `sensors.ts`. */
 export function outputName(protoFile: string): string {
-  return `${path.basename(protoFile).replace(/\.proto$/, '')}.ts`;
+  return `${moduleName(protoFile)}.ts`;
 }
 
 /**
- * Generates one TypeScript module per input .proto file: message interfaces, enum consts and a
- * `MessageType` per message, backed by an embedded protobufjs JSON descriptor. Reads the files but writes
- * nothing. Returns output file name → source, in input order. Throws `GenError` on bad input.
+ * Generates one module per input .proto file: message interfaces, enum consts and a `MessageType` per message
+ * with its own static encoder and decoder. Reads the files but writes nothing. Returns output file name →
+ * source, in input order (for `js`: `x.js` then `x.d.ts` per file). Throws `GenError` on bad input.
  */
 export function generate(options: GenerateOptions): Map<string, string> {
   const baseDir = path.resolve(options.baseDir ?? process.cwd());
-  const runtime = options.runtime ?? '@beckon/core';
-  const regenerate = options.regenerate ?? 'run `beckon gen`';
   const files = [...new Set(options.files.map((file) => path.resolve(file)))];
   if (files.length === 0) throw new GenError('no .proto files given');
-
-  const outputs = new Map<string, string>();
-  for (const file of files) {
-    const output = outputName(file);
-    const clash = files.find((other) => other !== file && outputName(other) === output);
-    if (clash) {
-      throw new GenError(`${displayPath(file, baseDir)} and ${displayPath(clash, baseDir)} would both generate ${output}`);
-    }
-    outputs.set(file, output);
-  }
-
+  checkOutputClash(files, baseDir);
   const root = loadRoot({ files, protoPaths: options.protoPaths ?? [], baseDir });
+  return generateFromRoot(root, files, { ...options, baseDir });
+}
+
+function checkOutputClash(files: readonly string[], baseDir: string): void {
+  for (const file of files) {
+    const clash = files.find((other) => other !== file && moduleName(other) === moduleName(file));
+    if (clash) {
+      throw new GenError(`${displayPath(file, baseDir)} and ${displayPath(clash, baseDir)} would both generate ${outputName(file)}`);
+    }
+  }
+}
+
+/** Generates `files` (as named by the definitions' `filename`) from an already resolved root: the protoc plugin's way in. */
+export function generateFromRoot(root: protobuf.Root, files: readonly string[], options: RootOptions): Map<string, string> {
+  const baseDir = path.resolve(options.baseDir ?? process.cwd());
+  const runtime = options.runtime ?? '@beckon/core';
+  const regenerate = options.regenerate ?? 'run `beckon gen`';
+  const target = options.target ?? 'ts';
+  const warn = options.warn ?? ((): void => undefined);
+  checkOutputClash(files, baseDir);
+  const outputs = new Map(files.map((file) => [file, moduleName(file)]));
   const definitions = allDefinitions(root);
   checkTypeIds(root, baseDir);
 
-  // Every generated file's own definitions and the names they are exported under.
   const localsByFile = new Map<string, Definition[]>();
   const exportedNames = new Map<Definition, string>();
+  const settings = new Map<protobuf.Type, Settings>();
   for (const file of files) {
     const locals = definitions.filter((definition) => fileOf(definition) === file);
     localsByFile.set(file, locals);
     const taken = new Set<string>();
     for (const local of locals) exportedNames.set(local, allocate(taken, [relativeName(local), qualifiedName(local)]));
-    for (const type of locals) if (type instanceof protobuf.Type) checkOptions(type, baseDir);
+    for (const type of locals) {
+      if (!(type instanceof protobuf.Type)) continue;
+      settings.set(type, settingsOf(type, baseDir, warn));
+      try {
+        fieldsOf(type); // fails early, naming the file and field, on what the printers cannot express
+      } catch (error) {
+        if (!(error instanceof GenError)) throw error;
+        throw new GenError(`${displayPath(file, baseDir)}: ${error.message}`);
+      }
+    }
   }
 
   const result = new Map<string, string>();
@@ -106,318 +107,20 @@ export function generate(options: GenerateOptions): Map<string, string> {
       exportedNames,
       outputs,
       runtime,
+      longs: options.longs ?? 'bigint',
+      importExtension: target === 'js' ? '.js' : '.ts',
+      settings,
       header: `// @generated by \`beckon gen\` from ${displayPath(file, baseDir)}. Do not edit: ${regenerate}.`,
     });
-    result.set(outputs.get(file) ?? outputName(file), module.print());
+    const source = module.print();
+    const name = moduleName(file);
+    if (target === 'js') {
+      const emitted = emitJavaScript(source, `${name}.ts`);
+      result.set(`${name}.js`, emitted.js);
+      result.set(`${name}.d.ts`, emitted.dts);
+    } else {
+      result.set(`${name}.ts`, source);
+    }
   }
   return result;
-}
-
-interface ModuleContext {
-  readonly exportedNames: ReadonlyMap<Definition, string>;
-  readonly outputs: ReadonlyMap<string, string>;
-  readonly runtime: string;
-  readonly header: string;
-}
-
-/** Writes one generated module: the types declared in `file`, plus whatever they reference. */
-class ModuleWriter {
-  /** Everything the module's types need, in a stable order: its own types first, then the rest by name. */
-  readonly #needed: Definition[];
-  /** The name each needed definition has inside this module. */
-  readonly #bindings = new Map<Definition, string>();
-  /** Other generated modules' definitions, imported by type. */
-  readonly #imports = new Map<string, Definition[]>();
-  /** Definitions from files not generated in this run: declared here so the module still type-checks. */
-  readonly #externals: Definition[] = [];
-
-  constructor(
-    readonly file: string,
-    readonly locals: readonly Definition[],
-    readonly context: ModuleContext,
-  ) {
-    this.#needed = neededBy(locals);
-    const taken = new Set<string>();
-    for (const local of locals) {
-      const name = context.exportedNames.get(local) ?? relativeName(local);
-      taken.add(name);
-      this.#bindings.set(local, name);
-    }
-    for (const definition of this.#referenced(context)) {
-      if (this.#bindings.has(definition)) continue;
-      this.#bindings.set(definition, allocate(taken, [relativeName(definition), qualifiedName(definition)]));
-      const source = fileOf(definition);
-      const output = source === null ? undefined : context.outputs.get(source);
-      if (source !== null && output !== undefined && source !== file) {
-        const list = this.#imports.get(output) ?? [];
-        list.push(definition);
-        this.#imports.set(output, list);
-      } else {
-        this.#externals.push(definition);
-      }
-    }
-  }
-
-  /**
-   * The definitions this module's TypeScript names: what its own messages' fields use, and, through types
-   * declared here from files not generated, what those use. (The descriptor needs more: parents, and what
-   * imported types use.)
-   */
-  #referenced(context: ModuleContext): Definition[] {
-    const referenced = new Set<Definition>(this.locals);
-    const queue = [...this.locals];
-    for (let definition = queue.shift(); definition; definition = queue.shift()) {
-      if (!(definition instanceof protobuf.Type)) continue;
-      const source = fileOf(definition);
-      const declaredHere = source === this.file || source === null || !context.outputs.has(source);
-      if (!declaredHere) continue;
-      for (const field of definition.fieldsArray) {
-        const resolved = field.resolvedType;
-        if ((resolved instanceof protobuf.Type || resolved instanceof protobuf.Enum) && !referenced.has(resolved)) {
-          referenced.add(resolved);
-          queue.push(resolved);
-        }
-      }
-    }
-    return this.#needed.filter((definition) => referenced.has(definition));
-  }
-
-  print(): string {
-    const messages = this.locals.filter((local): local is protobuf.Type => local instanceof protobuf.Type);
-    const blocks: string[] = [];
-    const importLines: string[] = [];
-    if (messages.length > 0) {
-      importLines.push(`import { messageType, rootFromJson } from ${quote(this.context.runtime)};`);
-      importLines.push(`import type { MessageType } from ${quote(this.context.runtime)};`);
-    }
-    for (const [output, definitions] of [...this.#imports].sort(([a], [b]) => compare(a, b))) {
-      const names = definitions
-        .map((definition) => {
-          const exported = this.context.exportedNames.get(definition) ?? relativeName(definition);
-          const local = this.#bindings.get(definition) ?? exported;
-          return exported === local ? local : `${exported} as ${local}`;
-        })
-        .sort(compare);
-      importLines.push(`import type { ${names.join(', ')} } from ${quote(`./${output}`)};`);
-    }
-    blocks.push([this.context.header, ...importLines].join('\n'));
-
-    if (messages.length > 0) blocks.push(`const root = rootFromJson(${printLiteral(descriptor(this.#needed))});`);
-
-    for (const local of this.locals) blocks.push(this.#declaration(local, true));
-    for (const external of this.#externals) {
-      const source = fileOf(external);
-      const note = source
-        ? `/** From ${path.basename(source)}, which this run does not generate. */`
-        : '/** A well-known type bundled with protobufjs. */';
-      blocks.push(`${note}\n${this.#declaration(external, false)}`);
-    }
-
-    const names = messages.map((message) => this.#bindings.get(message) ?? relativeName(message));
-    const list = `export const messageTypes = [${names.join(', ')}] as const;`;
-    blocks.push(
-      list.length <= 110 ? list : `export const messageTypes = [\n${names.map((name) => `  ${name},`).join('\n')}\n] as const;`,
-    );
-    return `${blocks.join('\n\n')}\n`;
-  }
-
-  #declaration(definition: Definition, withMessageType: boolean): string {
-    const name = this.#bindings.get(definition) ?? relativeName(definition);
-    const doc = docComment(definition.comment, '');
-    if (definition instanceof protobuf.Enum) {
-      const values = Object.entries(definition.values).map(([key, value]) => {
-        const valueDoc = docComment(definition.comments[key] ?? null, '  ');
-        return `${valueDoc}  ${propertyKey(key)}: ${value},`;
-      });
-      return [
-        `${doc}export const ${name} = {\n${values.join('\n')}\n} as const;`,
-        `export type ${name} = (typeof ${name})[keyof typeof ${name}];`,
-      ].join('\n');
-    }
-    const members: string[] = [];
-    for (const field of definition.fieldsArray) {
-      if (field.declaringField) continue; // proto2 extension fields: decoded as unknown fields
-      members.push(`${docComment(field.comment, '  ')}  ${this.#member(field)}`);
-    }
-    for (const oneof of definition.oneofsArray) {
-      if (isSyntheticOneof(oneof)) continue;
-      // protobufjs defines a getter per oneof that names the member currently set.
-      const cases = oneof.fieldsArray.map((field) => quote(field.name)).join(' | ');
-      members.push(`${docComment(oneof.comment, '  ')}  readonly ${propertyKey(oneof.name)}?: ${cases} | undefined;`);
-    }
-    const body = members.length === 0 ? '{}' : `{\n${members.join('\n')}\n}`;
-    const lines = [`${doc}export interface ${name} ${body}`];
-    if (withMessageType) {
-      const head = `export const ${name}: MessageType<${name}> = messageType<${name}>(`;
-      const args = `root, ${quote(fullName(definition))}`;
-      lines.push(head.length + args.length + 2 <= 110 ? `${head}${args});` : `${head}\n  ${args.replace(', ', ',\n  ')},\n);`);
-    }
-    return lines.join('\n');
-  }
-
-  #member(field: protobuf.Field): string {
-    const key = propertyKey(field.name);
-    const resolved = field.resolvedType;
-    const base = resolved ? (this.#bindings.get(resolved) ?? relativeName(resolved)) : scalarTypes[field.type];
-    if (base === undefined) throw new GenError(`field ${fullName(field)} has unsupported type ${field.type}`);
-    if (field instanceof protobuf.MapField) return `${key}: { [key: string]: ${base} };`;
-    if (field.repeated) return `${key}: ${base}[];`;
-    // Fields with presence (messages, oneof members, proto3 `optional`) may be unset; others always have a value.
-    const optional = field.partOf !== null || (resolved instanceof protobuf.Type && !field.required);
-    return optional ? `${key}?: ${base} | null;` : `${key}: ${base};`;
-  }
-}
-
-/** The definitions a module needs to encode and decode its own: its locals, what they reference, their parents. */
-function neededBy(locals: readonly Definition[]): Definition[] {
-  const needed = new Set<Definition>();
-  const visit = (definition: Definition): void => {
-    if (needed.has(definition)) return;
-    needed.add(definition);
-    // A nested type is reached through its parent in the descriptor, so the parent comes along.
-    if (definition.parent instanceof protobuf.Type) visit(definition.parent);
-    if (definition instanceof protobuf.Type) {
-      for (const field of definition.fieldsArray) {
-        const resolved = field.resolvedType;
-        if (resolved instanceof protobuf.Type || resolved instanceof protobuf.Enum) visit(resolved);
-      }
-    }
-  };
-  for (const local of locals) visit(local);
-  const localSet = new Set(locals);
-  const others = [...needed].filter((definition) => !localSet.has(definition));
-  others.sort((a, b) => compare(fullName(a), fullName(b)));
-  return [...locals, ...others];
-}
-
-/** The protobufjs JSON descriptor holding exactly `needed`, without comments, keys sorted for stable output. */
-function descriptor(needed: readonly Definition[]): protobuf.INamespace {
-  const keep = new Set<protobuf.ReflectionObject>(needed);
-  for (const definition of needed) {
-    for (let parent = definition.parent; parent; parent = parent.parent) keep.add(parent);
-  }
-  const nestedOf = (namespace: protobuf.NamespaceBase): Record<string, unknown> | undefined => {
-    const children = namespace.nestedArray.filter((child) => keep.has(child));
-    if (children.length === 0) return undefined;
-    children.sort((a, b) => compare(a.name, b.name));
-    const nested: Record<string, unknown> = {};
-    for (const child of children) {
-      if (child instanceof protobuf.Type) {
-        const { nested: _all, ...json } = child.toJSON({ keepComments: false }) as unknown as Record<string, unknown>;
-        const kept = nestedOf(child);
-        nested[child.name] = kept ? { ...json, nested: kept } : json;
-      } else if (child instanceof protobuf.Enum) {
-        nested[child.name] = child.toJSON({ keepComments: false });
-      } else if (child instanceof protobuf.Namespace) {
-        nested[child.name] = { nested: nestedOf(child) };
-      }
-    }
-    return nested;
-  };
-  return { nested: nestedOf(rootOf(needed)) } as protobuf.INamespace;
-}
-
-function rootOf(needed: readonly Definition[]): protobuf.NamespaceBase {
-  const first = needed[0];
-  if (!first) throw new Error('descriptor of nothing');
-  let top: protobuf.ReflectionObject = first;
-  while (top.parent) top = top.parent;
-  return top as protobuf.NamespaceBase;
-}
-
-/** proto3 `optional` fields sit in a one-member oneof named `_field`; it is not a real choice. */
-function isSyntheticOneof(oneof: protobuf.OneOf): boolean {
-  return oneof.fieldsArray.length === 1 && oneof.fieldsArray[0]?.options?.['proto3_optional'] === true;
-}
-
-/** The package a definition lives in: its nearest ancestor that is not a message. */
-function packageOf(definition: Definition): protobuf.ReflectionObject | null {
-  let parent = definition.parent;
-  while (parent instanceof protobuf.Type) parent = parent.parent;
-  return parent;
-}
-
-/** `examples.Reading.Inner` → `Reading_Inner`: the name without its package, nesting joined by `_`. */
-function relativeName(definition: Definition): string {
-  const parts = [definition.name];
-  for (let parent = definition.parent; parent instanceof protobuf.Type; parent = parent.parent) parts.unshift(parent.name);
-  return parts.join('_');
-}
-
-/** `examples.Reading.Inner` → `examples_Reading_Inner`: used when the short name is taken. */
-function qualifiedName(definition: Definition): string {
-  const pkg = packageOf(definition);
-  const prefix = pkg && pkg.parent ? fullName(pkg).replace(/\./g, '_') : '';
-  return prefix ? `${prefix}_${relativeName(definition)}` : relativeName(definition);
-}
-
-/** The first candidate name not yet taken or reserved (a numbered one if all are); marks it taken. */
-function allocate(taken: Set<string>, candidates: readonly string[]): string {
-  const usable = (name: string): boolean => !taken.has(name) && !reservedNames.has(name);
-  let chosen = candidates.find(usable);
-  if (chosen === undefined) {
-    const base = candidates[0] ?? 'Type';
-    for (let n = 2; chosen === undefined; n++) if (usable(`${base}_${n}`)) chosen = `${base}_${n}`;
-  }
-  taken.add(chosen);
-  return chosen;
-}
-
-function docComment(comment: string | null, indent: string): string {
-  const text = comment?.trim();
-  if (!text) return '';
-  const lines = text.replace(/\*\//g, '*\\/').split('\n').map((line) => line.trimEnd());
-  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
-  return `${indent}/**\n${lines.map((line) => `${indent} *${line ? ` ${line}` : ''}`).join('\n')}\n${indent} */\n`;
-}
-
-/** Lane and policy values must be ones core understands: a typo would silently fall back to the default. */
-function checkOptions(type: protobuf.Type, baseDir: string): void {
-  for (const [key, value] of Object.entries(type.options ?? {})) {
-    if (!key.startsWith('(beckon.')) continue;
-    const file = fileOf(type);
-    const line = file ? lineOf(file, new RegExp(`${escapeRegExp(key)}\\s*=\\s*${escapeRegExp(String(value))}\\b`)) : null;
-    const where = file ? `${displayPath(file, baseDir)}${line ? `:${line}` : ''}: ` : '';
-    const allowed = beckonOptions[key];
-    if (allowed === undefined) {
-      throw new GenError(`${where}${fullName(type)}: unknown option ${key} (Beckon has ${Object.keys(beckonOptions).join(', ')})`);
-    }
-    if (allowed === 'uint') {
-      if (!Number.isInteger(value) || (value as number) < 0) {
-        throw new GenError(`${where}${fullName(type)}: ${key} must be a non-negative integer, got ${String(value)}`);
-      }
-    } else if (!allowed.includes(String(value))) {
-      const names = allowed.filter((name) => !/^\d/.test(name));
-      throw new GenError(`${where}${fullName(type)}: unknown value ${String(value)} for ${key} (expected one of ${names.join(', ')})`);
-    }
-  }
-}
-
-/** Two message types whose names hash to the same wire id could not share a room. */
-function checkTypeIds(root: protobuf.Root, baseDir: string): void {
-  const byId = new Map<number, protobuf.Type>();
-  for (const type of allTypes(root)) {
-    if (fullName(type).startsWith('google.protobuf.')) continue;
-    const id = typeId(fullName(type));
-    const other = byId.get(id);
-    if (other) {
-      const where = (t: protobuf.Type): string => {
-        const file = fileOf(t);
-        return file ? ` (${displayPath(file, baseDir)})` : '';
-      };
-      throw new GenError(
-        `type id collision: ${fullName(other)}${where(other)} and ${fullName(type)}${where(type)} both hash to 0x${id.toString(16)}; rename one`,
-      );
-    }
-    byId.set(id, type);
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Plain code-unit order, independent of the locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

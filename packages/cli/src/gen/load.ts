@@ -107,7 +107,9 @@ function resolveFields(root: protobuf.Root, baseDir: string): void {
         field.resolve();
       } catch (error) {
         const file = fileOf(type);
-        const where = file ? `${displayPath(file, baseDir)}: ` : '';
+        const typeName = field.type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const line = file ? lineOf(file, new RegExp(`${typeName}\\s+\\w+\\s*=\\s*${field.id}\\b`)) : null;
+        const where = file ? `${displayPath(file, baseDir)}${line ? `:${line}` : ''}: ` : '';
         const reason = error instanceof Error ? error.message : String(error);
         throw new GenError(`${where}field ${fullName(type)}.${field.name} has an unknown type "${field.type}" (${reason})`);
       }

@@ -1,7 +1,7 @@
 // The generated sensors module (fixtures/sensors.ts, from protos/examples/sensors.proto) really works.
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { Registry, typeId } from '@beckon/core';
+import { EncodeError, Registry, typeId } from '@beckon/core';
 import {
   Alert,
   Calibrate,
@@ -16,12 +16,12 @@ import {
 
 describe('generated sensors module', () => {
   it('reads lanes, policies and size limits from the .proto options', () => {
-    expect([Reading.lane, Reading.policy]).toEqual(['unreliable', 'everyone']);
-    expect([Calibrate.lane, Calibrate.policy]).toEqual(['reliable', 'host']);
-    expect([Alert.lane, Alert.policy, Alert.maxBytes]).toEqual(['reliable', 'nobody', 1024]);
+    expect([Reading.lane, Reading.policy]).toEqual(['unreliable', 'member-to-everyone']);
+    expect([Calibrate.lane, Calibrate.policy]).toEqual(['reliable', 'member-to-host']);
+    expect([Alert.lane, Alert.policy, Alert.maxBytes]).toEqual(['reliable', 'host-to-members', 1024]);
     // No options at all: the defaults.
-    expect([SensorList.lane, SensorList.policy, SensorList.maxBytes]).toEqual(['reliable', 'host', 0]);
-    expect([Location.lane, Location.policy]).toEqual(['reliable', 'host']);
+    expect([SensorList.lane, SensorList.policy, SensorList.maxBytes]).toEqual(['reliable', 'member-to-host', 0]);
+    expect([Location.lane, Location.policy]).toEqual(['reliable', 'member-to-host']);
   });
 
   it('names every message type by its full name and hashes that to its wire id', () => {
@@ -43,7 +43,7 @@ describe('generated sensors module', () => {
   });
 
   it('round-trips a reading with an enum, an int64 beyond 32 bits, a map, a repeated field and a nested message', () => {
-    const at = 2 ** 40 + 123;
+    const at = 2n ** 60n + 1n; // beyond 2^53: a number would round it
     const bytes = Reading.encode({
       sensor: 'thermo-1',
       value: 21.5,
@@ -57,8 +57,7 @@ describe('generated sensors module', () => {
     expect(reading.sensor).toBe('thermo-1');
     expect(reading.value).toBe(21.5);
     expect(reading.unit).toBe(Unit.CELSIUS);
-    // Plain number, not a protobufjs Long.
-    expect(typeof reading.at).toBe('number');
+    // An exact bigint, not a rounded number or a protobufjs Long.
     expect(reading.at).toBe(at);
     expect({ ...reading.tags }).toEqual({ room: 'B12', kind: 'air' });
     expect(reading.samples).toEqual([1.5, -2.25, 0]);
@@ -71,7 +70,7 @@ describe('generated sensors module', () => {
     expect(reading.sensor).toBe('');
     expect(reading.value).toBe(0);
     expect(reading.unit).toBe(Unit.UNIT_UNSPECIFIED);
-    expect(reading.at).toBe(0);
+    expect(reading.at).toBe(0n);
     expect(reading.tags).toEqual({});
     expect(reading.samples).toEqual([]);
     expect(reading.location ?? null).toBeNull();
@@ -100,15 +99,18 @@ describe('generated sensors module', () => {
   });
 
   it('keeps one member of a oneof and says which', () => {
-    const alert = Alert.decode(Alert.encode({ sensor: 'p', movedTo: { lab: 'chem', bench: 2 }, raisedAt: 2 ** 45 }));
-    expect(alert.detail).toBe('movedTo');
-    expect(alert.movedTo?.lab).toBe('chem');
-    // Only the member that was set is on the message itself; the others read their prototype defaults.
-    expect(Object.hasOwn(alert, 'fault')).toBe(false);
-    expect(Object.hasOwn(alert, 'thresholdExceeded')).toBe(false);
-    expect(alert.raisedAt).toBe(2 ** 45);
-    const fault = Alert.decode(Alert.encode({ fault: 'stuck' }));
-    expect([fault.detail, fault.fault]).toEqual(['fault', 'stuck']);
+    const alert = Alert.decode(Alert.encode({ sensor: 'p', detail: { case: 'movedTo', value: { lab: 'chem', bench: 2 } }, raisedAt: 2n ** 45n }));
+    expect(alert.detail).toEqual({ case: 'movedTo', value: { lab: 'chem', bench: 2 } });
+    // A discriminated union: the other members are not readable at all (they read "" before).
+    if (alert.detail.case === 'movedTo') expect(alert.detail.value.lab).toBe('chem');
+    expect(alert).not.toHaveProperty('fault');
+    expect(alert.raisedAt).toBe(2n ** 45n);
+    const fault = Alert.decode(Alert.encode({ detail: { case: 'fault', value: 'stuck' } }));
+    expect(fault.detail).toEqual({ case: 'fault', value: 'stuck' });
+    expect(Alert.decode(Alert.encode({ sensor: 'q' })).detail).toEqual({ case: undefined });
+    // @ts-expect-error a case's value must have that member's type
+    const mismatched: Parameters<typeof Alert.encode>[0] = { detail: { case: 'fault', value: 3.5 } };
+    void mismatched;
   });
 
   it('keeps presence of a proto3 optional field and decodes a map of messages', () => {
@@ -122,8 +124,35 @@ describe('generated sensors module', () => {
 
   it('overrides the .proto settings in code with `with`', () => {
     const partial = Reading.with({ lane: 'partial' });
-    expect([partial.lane, partial.policy, partial.name]).toEqual(['partial', 'everyone', 'examples.Reading']);
+    expect([partial.lane, partial.policy, partial.name]).toEqual(['partial', 'member-to-everyone', 'examples.Reading']);
     expect(Reading.lane).toBe('unreliable');
+    // The old policy names still work in code, as their new names.
+    expect(Reading.with({ policy: 'nobody' }).policy).toBe('host-to-members');
+  });
+
+  it('writes 64-bit values exactly from a bigint or a decimal string, and refuses what would be lossy', () => {
+    expect(Reading.decode(Reading.encode({ at: '1152921504606846977' as unknown as bigint })).at).toBe(1152921504606846977n);
+    expect(Reading.decode(Reading.encode({ at: -(2n ** 63n) })).at).toBe(-(2n ** 63n));
+    expect(Reading.decode(Reading.encode({ at: 12 as unknown as bigint })).at).toBe(12n);
+    // A float, an unsafe number, junk and out-of-range values throw instead of encoding 0 or a rounded number.
+    for (const at of [1.5, 2 ** 60, 'twelve', 2n ** 63n, {}]) {
+      expect(() => Reading.encode({ at: at as bigint })).toThrow(EncodeError);
+    }
+    expect(() => Reading.encode({ at: 1.5 as unknown as bigint })).toThrow(/examples\.Reading\.at: expected int64/);
+  });
+
+  it('refuses values of the wrong JavaScript type with an error naming the field', () => {
+    const wrong: [object, RegExp][] = [
+      [{ value: '21.5' }, /Reading\.value: expected a number, got the string "21\.5"/],
+      [{ sensor: 7 }, /Reading\.sensor: expected a string/],
+      [{ samples: 3 }, /Reading\.samples: expected an array/],
+      [{ location: { bench: 1.5 } }, /Location\.bench: expected int32/],
+      [{ tags: { a: 1 } }, /Reading\.tags: expected a string/],
+    ];
+    for (const [value, message] of wrong) expect(() => Reading.encode(value as never)).toThrow(message);
+    expect(() => Calibrate.encode({ steps: [{ holdMs: -1 }] })).toThrow(/holdMs: expected uint32/);
+    expect(() => Calibrate.encode({ blob: [1, 2] as unknown as Uint8Array })).toThrow(/blob: expected bytes/);
+    expect(() => Alert.encode({ detail: { case: 'nope', value: 1 } as never })).toThrow(/Alert\.detail: expected a oneof/);
   });
 });
 
@@ -156,7 +185,7 @@ describe('forward compatibility', () => {
       sensor: 'thermo-2',
       value: 3.25,
       unit: 4, // KELVIN: unknown to the old enum, kept as its number
-      at: 1_700_000_000_000_000,
+      at: '1700000000000000001',
       tags: { a: '1' },
       samples: [0.5],
       location: { lab: 'bio', bench: 9, building: 'north' },
@@ -170,7 +199,7 @@ describe('forward compatibility', () => {
     expect(reading.sensor).toBe('thermo-2');
     expect(reading.value).toBe(3.25);
     expect(reading.unit).toBe(4);
-    expect(reading.at).toBe(1_700_000_000_000_000);
+    expect(reading.at).toBe(1700000000000000001n);
     expect({ ...reading.tags }).toEqual({ a: '1' });
     expect(reading.samples).toEqual([0.5]);
     expect([reading.location?.lab, reading.location?.bench]).toEqual(['bio', 9]);
@@ -178,7 +207,7 @@ describe('forward compatibility', () => {
   });
 
   it('decodes an older message with the newer schema, new fields at their defaults', () => {
-    const bytes = Reading.encode({ sensor: 'old', at: 5, location: { lab: 'x', bench: 2 } });
+    const bytes = Reading.encode({ sensor: 'old', at: 5n, location: { lab: 'x', bench: 2 } });
     const reading = NewReading.toObject(NewReading.decode(bytes), { defaults: true, longs: Number });
     expect(reading['sensor']).toBe('old');
     expect(reading['at']).toBe(5);

@@ -374,7 +374,7 @@ export class HostRoom extends Room {
       this.reportError(error);
       return refuseAccepted(error);
     }
-    if (type.policy === 'everyone' && to !== this.selfId) {
+    if (type.policy === 'member-to-everyone' && to !== this.selfId) {
       const recipients = to === '' ? this.#recipients(from) : [to];
       this.#sendFrame(stamped, lane, recipients);
     }

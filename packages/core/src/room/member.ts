@@ -177,8 +177,8 @@ export class MemberRoom extends Room {
     if (typeof options.to === 'object' && options.to.length > 1) {
       throw new BeckonError('policy-violation', 'Members address one participant at a time', { messageType: type.name });
     }
-    if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== this.#hostParticipantId)) {
-      throw new BeckonError('policy-violation', `Members may not send ${type.name}${type.policy === 'host' ? ' except to the host' : ''}`, {
+    if (type.policy === 'host-to-members' || (type.policy === 'member-to-host' && to !== '' && to !== this.#hostParticipantId)) {
+      throw new BeckonError('policy-violation', `Members may not send ${type.name}${type.policy === 'member-to-host' ? ' except to the host' : ''}`, {
         messageType: type.name,
       });
     }

@@ -171,11 +171,11 @@ export function checkMemberFrame(
   }
   if (!budget.takeType(type)) return new BeckonError('rate-limited', `${from} sends ${type.name} faster than ${type.maxRate}/s; dropped`, details);
   const to = frame.to;
-  if (type.policy === 'nobody' || (type.policy === 'host' && to !== '' && to !== context.selfId)) {
-    const what = type.policy === 'nobody' ? `may not send ${type.name}` : `may send ${type.name} only to the host`;
+  if (type.policy === 'host-to-members' || (type.policy === 'member-to-host' && to !== '' && to !== context.selfId)) {
+    const what = type.policy === 'host-to-members' ? `may not send ${type.name}` : `may send ${type.name} only to the host`;
     return new BeckonError('policy-violation', `${from} ${what}`, details);
   }
-  if (type.policy === 'everyone' && to !== '' && to !== context.selfId && !context.isMember(to)) {
+  if (type.policy === 'member-to-everyone' && to !== '' && to !== context.selfId && !context.isMember(to)) {
     return new BeckonError('policy-violation', `${from} addressed ${type.name} to unknown participant ${to}`, details);
   }
   return undefined;

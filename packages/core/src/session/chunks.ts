@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/light.js';
+import { Writer } from '../wire/index.ts';
 import { Chunk } from '../gen/control.ts';
 
 /** Room a chunk frame's envelope and Chunk header take beside the data, so a chunk frame stays within the frame limit. */
@@ -41,7 +41,7 @@ export function encodeChunkFrame(
   job: Pick<OutgoingTransfer, 'transfer' | 'index' | 'count' | 'type'> & { readonly message: { readonly length: number } },
   data: Uint8Array,
 ): Uint8Array {
-  const writer = protobuf.Writer.create();
+  const writer = Writer.create();
   writer.uint32(CHUNK_TYPE_TAG).fixed32(Chunk.id);
   writer.uint32(CHUNK_PAYLOAD_TAG).fork();
   if (job.transfer) writer.uint32((1 << 3) | 0).uint32(job.transfer);

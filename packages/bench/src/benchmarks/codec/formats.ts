@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, encodeFrame, messageType, Registry, type MessageType } from '@beckon/core';
+import { messageTypes as staticTypes } from '../../gen/bench.ts';
 import { pack, unpack, type Packable } from 'peerjs-js-binarypack';
 import protobuf from 'protobufjs';
 import type { MessageKind } from './messages.ts';
 
 /** A wire format: turns a kind's value into bytes and back. */
 export interface Format {
-  readonly key: 'beckon' | 'beckonRelayed' | 'binarypack' | 'json' | 'jsonCompact';
+  readonly key: 'beckon' | 'beckonRelayed' | 'reflection' | 'binarypack' | 'json' | 'jsonCompact';
   /** Largest difference a float may come back with (JSON rounds to 2 decimals, as the game bench does); 0 = exact. */
   readonly floatTolerance?: number;
   readonly label: string;
@@ -39,16 +40,42 @@ export type Route = 'direct' | 'relayed';
 export const relayedFrom = 'q7f3k9ta2m';
 
 /**
- * Beckon: the payload encoded by the type's protobuf codec inside Beckon's envelope, with every field the room's send
- * path sets (codec.test.ts checks them against frames a real room sends): the sender's clock on every frame; on a
- * reliable lane the link's sequence number, the room's message id and a piggybacked ack (a busy link always has one
- * to carry); relayed, the original sender's participant id.
+/**
+ * Beckon: the payload encoded by the type's static codec from `beckon gen` (no reflection) inside Beckon's envelope,
+ * with every field the room's send path sets (codec.test.ts checks them against frames a real room sends): the
+ * sender's clock on every frame; on a reliable lane the link's sequence number, the room's message id and a
+ * piggybacked ack (a busy link always has one to carry); relayed, the original sender's participant id.
  */
-export function beckonFormat(kinds: readonly MessageKind[], root: protobuf.Root = loadBenchProtos(), route: Route = 'direct'): Format {
+export function beckonFormat(kinds: readonly MessageKind[], route: Route = 'direct'): Format {
+  const byName = new Map<string, MessageType>(staticTypes.map((type) => [type.name, type as MessageType]));
+  const key = route === 'direct' ? 'beckon' : 'beckonRelayed';
+  const label = route === 'direct' ? 'Beckon (static protobuf + envelope)' : 'Beckon, relayed by the host';
+  return envelopeFormat(key, label, kinds, route, (kind) => {
+    const type = byName.get(kind.protoName);
+    if (!type) throw new Error(`no generated type ${kind.protoName}: run pnpm gen`);
+    return type;
+  });
+}
+
+/**
+ * The same, with the codecs Beckon used before `beckon gen` v2: protobufjs reflection over the .proto, which compiles
+ * each type's codec with `new Function` at run time (what a strict Content-Security-Policy forbids).
+ */
+export function reflectionFormat(kinds: readonly MessageKind[], root: protobuf.Root = loadBenchProtos()): Format {
+  return envelopeFormat('reflection', 'Beckon before v2 (protobufjs reflection + envelope)', kinds, 'direct', (kind) => messageType(root, kind.protoName));
+}
+
+function envelopeFormat(
+  key: 'beckon' | 'beckonRelayed' | 'reflection',
+  label: string,
+  kinds: readonly MessageKind[],
+  route: Route,
+  typeOf: (kind: MessageKind) => MessageType,
+): Format {
   const types = new Map<string, MessageType>();
   const kindById = new Map<number, string>();
   for (const kind of kinds) {
-    const type = messageType(root, kind.protoName);
+    const type = typeOf(kind);
     types.set(kind.key, type);
     kindById.set(type.id, kind.key);
   }
@@ -57,8 +84,8 @@ export function beckonFormat(kinds: readonly MessageKind[], root: protobuf.Root 
   let counter = 0;
   const next = (): number => 1000 + (counter++ % 10_000);
   return {
-    key: route === 'direct' ? 'beckon' : 'beckonRelayed',
-    label: route === 'direct' ? 'Beckon (protobuf + envelope)' : 'Beckon, relayed by the host',
+    key,
+    label,
     encode(kind, value) {
       const type = types.get(kind.key) as MessageType;
       const payload = type.encode(value);
