@@ -10,6 +10,12 @@ type Room = HostRoom | MemberRoom;
 export const chunkBytes = 60 * 1024;
 /** Bytes sent beyond what the receivers wrote to disk: enough to keep the link busy, little to hold. */
 export const windowBytes = 4 * 1024 * 1024;
+/**
+ * The room's budget per member: a file is one 60 KiB message per frame, so the default 200 frames/s would cap a
+ * transfer at 12 MB/s and refuse the chunks of a faster one; 1,000/s lets a file use the whole link.
+ */
+export const supportRateLimit = { perSecond: 1000, burst: 2000 } as const;
+
 /** The receiver acknowledges at least this often. */
 const ackEvery = 512 * 1024;
 
@@ -57,7 +63,11 @@ export class OutgoingStream {
       const bytes = new Uint8Array(await this.file.slice(this.#offset, end).arrayBuffer());
       if ((this.state as StreamState) === 'cancelled') return;
       try {
-        this.#room.send(FileChunk, { id: this.id, offset: this.#offset, bytes });
+        const delivery = this.#room.send(FileChunk, { id: this.id, offset: this.#offset, bytes });
+        // A refused chunk (over the room's rate limit, say) leaves a hole the receiver cannot fill: say so here.
+        void delivery.settled.then((result) => {
+          if (!result.ok && this.state !== 'cancelled') this.fail(`a piece of the file was not accepted (${result.error.message})`);
+        });
       } catch (error) {
         return this.fail(error instanceof Error ? error.message : String(error));
       }

@@ -8,6 +8,7 @@ import { watchAgent } from './agent-presence.ts';
 import { wireChat } from './chat.ts';
 import type { Presence } from './agent-presence.ts';
 import { wireFileSharing } from './file-sharing.ts';
+import { supportRateLimit } from './file-stream.ts';
 import { deviceId } from './same-device.ts';
 import { ControlAnswer, ControlRequest, ControlState, CursorMoved, Highlight, messageTypes, SystemInfo } from './gen/support.ts';
 import { showLinkProblem } from './link-problem.ts';
@@ -73,7 +74,14 @@ async function startAgent(): Promise<void> {
   const id = `support-${randomId(16)}`;
   const credentials = trustAvailable() ? await createHostCredentials(id) : undefined;
   const transport = await connectTransport(id);
-  const room = hostRoom({ transport, types: messageTypes, name: agentName, room: 'support', ...(credentials ? { credentials } : {}) });
+  const room = hostRoom({
+    transport,
+    types: messageTypes,
+    name: agentName,
+    room: 'support',
+    rateLimit: supportRateLimit,
+    ...(credentials ? { credentials } : {}),
+  });
   window.__beckon = { room, transport };
   const link = inviteLink(location, credentials ? formatInvite(credentials.invite) : transport.localId);
   if (!credentials) log('warn', 'This page is not a secure context: the invite carries no keys');

@@ -109,9 +109,11 @@ describe('Support demo: large files stream to disk (Chromium)', () => {
       `support 300 MiB file: agent (receiving) heap+buffers ${(agentPeak.start / MiB).toFixed(1)} → peak ${(agentPeak.peak / MiB).toFixed(1)} MiB; ` +
         `customer (sending) ${(customerPeak.start / MiB).toFixed(1)} → peak ${(customerPeak.peak / MiB).toFixed(1)} MiB`,
     );
-    // Neither page held the file: their memory grew by far less than its 300 MiB.
-    expect(agentPeak.peak - agentPeak.start).toBeLessThan(64 * MiB);
-    expect(customerPeak.peak - customerPeak.start).toBeLessThan(64 * MiB);
+    // Neither page held the file: their memory grew by far less than its 300 MiB. The peak includes garbage the
+    // collector has not reclaimed yet, which grows with the transfer's speed (70 MiB seen at full speed), so the bound
+    // is a third of the file: holding it would cost all of it.
+    expect(agentPeak.peak - agentPeak.start).toBeLessThan(size / 3);
+    expect(customerPeak.peak - customerPeak.start).toBeLessThan(size / 3);
 
     // The received file, on disk, is the file: every byte checked in 8 MiB slices.
     const check = await agent.evaluate(async (pattern) => {
