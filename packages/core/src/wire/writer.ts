@@ -9,15 +9,20 @@ const floatBytes = new Uint8Array(float.buffer);
 const double = new Float64Array(1);
 const doubleBytes = new Uint8Array(double.buffer);
 const textEncoder = new TextEncoder();
+/** What a finished writer holds: nothing, without allocating per message. */
+const empty = new Uint8Array(0);
 
-/** A scratch buffer shared by writers that do not overlap (the usual case); one in use makes the next allocate. */
-let scratch: Uint8Array | undefined = new Uint8Array(4096);
+/**
+ * A scratch buffer shared by writers that do not overlap (the usual case); one in use makes the next allocate. 64 KiB
+ * holds a whole chunk-sized message, so it is copied out once instead of grown into a zero-filled buffer.
+ */
+let scratch: Uint8Array | undefined = new Uint8Array(64 * 1024);
 
 export class Writer {
   buf: Uint8Array;
   pos = 0;
-  /** Starts of the messages forked and not yet delimited. */
-  readonly #forks: number[] = [];
+  /** Starts of the messages forked and not yet delimited; made on the first fork (most messages never nest). */
+  #forks: number[] | undefined;
   #shared: boolean;
 
   private constructor() {
@@ -97,16 +102,24 @@ export class Writer {
   float(value: number): this {
     this.#room(4);
     float[0] = value;
-    this.buf.set(floatBytes, this.pos);
-    this.pos += 4;
+    // Four stores beat TypedArray.set for so few bytes (cursor and game messages are mostly floats).
+    const buf = this.buf;
+    const pos = this.pos;
+    buf[pos] = floatBytes[0]!;
+    buf[pos + 1] = floatBytes[1]!;
+    buf[pos + 2] = floatBytes[2]!;
+    buf[pos + 3] = floatBytes[3]!;
+    this.pos = pos + 4;
     return this;
   }
 
   double(value: number): this {
     this.#room(8);
     double[0] = value;
-    this.buf.set(doubleBytes, this.pos);
-    this.pos += 8;
+    const buf = this.buf;
+    const pos = this.pos;
+    for (let i = 0; i < 8; i++) buf[pos + i] = doubleBytes[i]!;
+    this.pos = pos + 8;
     return this;
   }
 
@@ -204,13 +217,13 @@ export class Writer {
   /** Starts a length-delimited message: its fields follow, `ldelim()` writes its length in front. */
   fork(): this {
     this.#room(1);
-    this.#forks.push(this.pos);
+    (this.#forks ??= []).push(this.pos);
     this.pos += 1;
     return this;
   }
 
   ldelim(): this {
-    const start = this.#forks.pop();
+    const start = this.#forks?.pop();
     if (start === undefined) throw new Error('ldelim() without fork()');
     const length = this.pos - start - 1;
     if (length < 128) {
@@ -238,7 +251,7 @@ export class Writer {
       // A buffer of this writer's own is handed out as it is when the waste is small (large messages: no copy).
       bytes = this.pos * 2 >= this.buf.length ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
     }
-    this.buf = new Uint8Array(0);
+    this.buf = empty;
     this.pos = 0;
     return bytes;
   }
