@@ -104,6 +104,15 @@ export async function createPeerJsTransport(options: PeerJsTransportOptions): Pr
   return transport;
 }
 
+/** Tries of one `connect` when the connection fails while opening (not when the peer is missing or refuses). */
+const connectAttempts = 3;
+/** Errors of connections that failed while opening: worth another try. */
+const transientFailures = new WeakSet<object>();
+function transient(error: BeckonError): BeckonError {
+  transientFailures.add(error);
+  return error;
+}
+
 class PeerJsTransportImpl implements PeerJsTransport {
   readonly peer: Peer;
   readonly #linkTimeoutMs: number;
@@ -142,12 +151,21 @@ class PeerJsTransportImpl implements PeerJsTransport {
   }
 
   async connect(remoteId: string, options: ConnectOptions): Promise<Link> {
-    if (this.#closed) throw new BeckonError('closed', 'transport is closed', { peer: remoteId });
-    const connection = this.peer.connect(remoteId, { serialization: 'raw', reliable: true });
-    if (connection === undefined) {
-      throw new BeckonError('not-connected', 'not connected to the PeerServer', { peer: remoteId });
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed) throw new BeckonError('closed', 'transport is closed', { peer: remoteId });
+      const connection = this.peer.connect(remoteId, { serialization: 'raw', reliable: true });
+      if (connection === undefined) {
+        throw new BeckonError('not-connected', 'not connected to the PeerServer', { peer: remoteId });
+      }
+      try {
+        return await this.#open(connection, options.lanes, options.timeoutMs ?? this.#linkTimeoutMs, true);
+      } catch (error) {
+        // ICE or DTLS giving up while a whole class connects at once is worth a fresh try; a missing peer, a lane
+        // mismatch or a timeout is not.
+        if (!transientFailures.has(error as object) || attempt >= connectAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 150 * attempt));
+      }
     }
-    return this.#open(connection, options.lanes, options.timeoutMs ?? this.#linkTimeoutMs, true);
   }
 
   async close(): Promise<void> {
@@ -246,8 +264,8 @@ class PeerJsTransportImpl implements PeerJsTransport {
         remoteLanes = data.slice(readyTag.length + 1);
         check();
       };
-      const onLaneClose = (): void => fail(new BeckonError('not-connected', `a lane to ${remoteId} closed while opening`, { peer: remoteId }));
-      const onConnectionClose = (): void => fail(new BeckonError('not-connected', `connection to ${remoteId} closed while opening`, { peer: remoteId }));
+      const onLaneClose = (): void => fail(transient(new BeckonError('not-connected', `a lane to ${remoteId} closed while opening`, { peer: remoteId })));
+      const onConnectionClose = (): void => fail(transient(new BeckonError('not-connected', `connection to ${remoteId} closed while opening`, { peer: remoteId })));
       const onConnectionError = (error: Error): void => fail(new BeckonError('not-connected', `connection to ${remoteId} failed: ${error.message}`, { peer: remoteId, cause: error }));
       const onPeerError = (error: PeerError<string>): void => {
         if (outgoing && error.type === 'peer-unavailable' && error.message === `Could not connect to peer ${remoteId}`) {
@@ -258,7 +276,7 @@ class PeerJsTransportImpl implements PeerJsTransport {
       };
       const onStateChange = (): void => {
         if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
-          fail(new BeckonError('not-connected', `connection to ${remoteId} ${pc.connectionState}`, { peer: remoteId }));
+          fail(transient(new BeckonError('not-connected', `connection to ${remoteId} ${pc.connectionState}`, { peer: remoteId })));
         }
       };
       const timer = setTimeout(() => {
