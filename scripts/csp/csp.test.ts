@@ -2,9 +2,7 @@
 // one-file bundle on a plain page and the classroom demo, each served by a real `beckon serve` with the policy on every
 // response, run in Chromium and exchange messages (a raised hand, a vote). Before `beckon gen` v2 the page stayed blank:
 // protobufjs reflection compiles codecs with `new Function`, which the policy forbids.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +13,7 @@ import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../chromium.ts';
+import { removeBuild, viteBuild } from '../vite-build.ts';
 
 const policy = "script-src 'self'";
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,17 +37,6 @@ const plainPage = `<!doctype html>
 </html>
 `;
 
-function viteBuild(cwd: string): Promise<void> {
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build in ${cwd} failed:\n${output}`))));
-  });
-}
-
 /** Records CSP violations in the page (init scripts run before the page's own, whatever the policy). */
 function recordViolations(): void {
   const seen: string[] = [];
@@ -65,14 +53,17 @@ describe(`Beckon under Content-Security-Policy: ${policy}`, () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const errors: string[] = [];
+  let demoDist: string | undefined;
 
   beforeAll(async () => {
     // Always build: a stale bundle would test old code.
-    await Promise.all([viteBuild(packageDir), viteBuild(demoDir)]);
+    let bundleDir: string;
+    [bundleDir, demoDist] = await Promise.all([viteBuild(packageDir), viteBuild(demoDir)]);
     writeFileSync(path.join(plainDir, 'index.html'), plainPage);
-    copyFileSync(path.join(packageDir, 'dist', 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
+    copyFileSync(path.join(bundleDir, 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
+    removeBuild(bundleDir);
     [server, browser] = await Promise.all([
-      startServer({ statics: [`/plain=${plainDir}`, `/classroom=${path.join(demoDir, 'dist')}`] }),
+      startServer({ statics: [`/plain=${plainDir}`, `/classroom=${demoDist}`] }),
       // A response Playwright's route fulfils loses its loopback address space, and Chromium's Local Network Access
       // check then blocks the page's WebSocket to the loopback signalling server: turn that check off.
       chromium.launch({
@@ -83,6 +74,7 @@ describe(`Beckon under Content-Security-Policy: ${policy}`, () => {
   }, 120_000);
 
   afterAll(async () => {
+    removeBuild(demoDist);
     for (const context of contexts) await context.close();
     await browser?.close();
     await server?.close();

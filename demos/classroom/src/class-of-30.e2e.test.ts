@@ -1,8 +1,6 @@
 // A class of 30 on the real lesson page (issue #16): the teacher's Chromium tab hosts, as it does by default; 30
 // students are Node `Classroom`s over node-datachannel through a real `beckon serve`. The teacher asks from the
 // page's composer, the whole class answers at once, and every student's tally ends equal to the teacher's.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@beckon/cli';
@@ -16,20 +14,11 @@ import { chromium } from 'playwright';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { removeBuild, viteBuild } from '../../../scripts/vite-build.ts';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
-const distDir = path.join(demoDir, 'dist');
-
-function viteBuild(cwd: string): Promise<void> {
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed:\n${output}`))));
-  });
-}
+/** The demo, built for this file alone. */
+let distDir: string;
 
 const until = async (check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> => {
   const start = Date.now();
@@ -46,11 +35,12 @@ describe('a class of 30 with the teacher’s tab hosting', () => {
 
   beforeAll(async () => {
     installNodeWebRTC();
-    await viteBuild(demoDir);
+    distDir = await viteBuild(demoDir);
     [server, browser] = await Promise.all([startServer({ statics: [`/classroom=${distDir}`] }), chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })]);
   }, 60_000);
 
   afterAll(async () => {
+    removeBuild(distDir);
     await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
     await browser?.close();
     await server?.close();

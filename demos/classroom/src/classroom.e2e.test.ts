@@ -3,7 +3,6 @@
 // queue and tallies exact. Live video with Chromium's fake camera: the teacher's stream and a called-on student's
 // stage decode frames on the others' pages, and ending the stage closes its calls everywhere. Then the package's
 // one-file bundle, dropped into a plain static page.
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -15,9 +14,11 @@ import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { removeBuild, viteBuild } from '../../../scripts/vite-build.ts';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
-const distDir = path.join(demoDir, 'dist');
+/** The demo, built for this file alone. */
+let distDir: string;
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('@beckon/classroom/package.json'));
 // A page that has never heard of vite: static HTML, one module script, the elements.
 const plainDir = mkdtempSync(path.join(tmpdir(), 'beckon-plain-'));
@@ -40,16 +41,6 @@ const plainPage = `<!doctype html>
 `;
 
 /** Runs vite build in `cwd`; rejects with its output if it fails. */
-function viteBuild(cwd: string): Promise<void> {
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build in ${cwd} failed:\n${output}`))));
-  });
-}
 // Set to a directory to save screenshots of the teacher's and a student's view.
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
@@ -68,9 +59,11 @@ describe('classroom demo in Chromium', () => {
 
   beforeAll(async () => {
     // Always build: a stale bundle would test old code. The demo page's bundle, and the package's own.
-    await Promise.all([viteBuild(demoDir), viteBuild(packageDir)]);
+    let bundleDir: string;
+    [distDir, bundleDir] = await Promise.all([viteBuild(demoDir), viteBuild(packageDir)]);
     writeFileSync(path.join(plainDir, 'index.html'), plainPage);
-    copyFileSync(path.join(packageDir, 'dist', 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
+    copyFileSync(path.join(bundleDir, 'beckon-classroom.js'), path.join(plainDir, 'beckon-classroom.js'));
+    removeBuild(bundleDir);
     [server, browser] = await Promise.all([
       startServer({ statics: [`/classroom=${distDir}`, `/plain=${plainDir}`] }),
       chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }),
@@ -82,6 +75,7 @@ describe('classroom demo in Chromium', () => {
   });
 
   afterAll(async () => {
+    removeBuild(distDir);
     await browser?.close();
     await server?.close();
     rmSync(plainDir, { recursive: true, force: true });

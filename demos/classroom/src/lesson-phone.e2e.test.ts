@@ -1,7 +1,6 @@
 // The lesson page as students meet it (issue #16): on a 390×844 phone with touch, every class action is in reach
 // without scrolling and nothing scrolls sideways at 360 px; axe finds nothing on the teacher's, the student's, the
 // phone's and the pre-join views; a keyboard-only student does the whole path and hears it through live regions.
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,24 +11,15 @@ import { chromium } from 'playwright';
 import type { Browser, BrowserContext, Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { removeBuild, viteBuild } from '../../../scripts/vite-build.ts';
 
 const demoDir = fileURLToPath(new URL('..', import.meta.url));
-const distDir = path.join(demoDir, 'dist');
+/** The demo, built for this file alone. */
+let distDir: string;
 const packageDir = path.dirname(createRequire(import.meta.url).resolve('@beckon/classroom/package.json'));
 const axePath = createRequire(path.join(packageDir, 'package.json')).resolve('axe-core/axe.min.js');
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 const warmup = 'beckon-poll[question="Which fraction is the largest?"]';
-
-function viteBuild(cwd: string): Promise<void> {
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed:\n${output}`))));
-  });
-}
 
 const denyDevices = (): void => {
   navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
@@ -58,7 +48,7 @@ describe('the lesson page for students on phones, by keyboard and for screen rea
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    await viteBuild(demoDir);
+    distDir = await viteBuild(demoDir);
     [server, browser] = await Promise.all([startServer({ statics: [`/classroom=${distDir}`] }), chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })]);
   }, 60_000);
 
@@ -67,6 +57,7 @@ describe('the lesson page for students on phones, by keyboard and for screen rea
   });
 
   afterAll(async () => {
+    removeBuild(distDir);
     await browser?.close();
     await server?.close();
   });
