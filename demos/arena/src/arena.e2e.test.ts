@@ -91,18 +91,24 @@ describe('Gem Rush in Chromium', () => {
     const countsBefore = await snapshotCounts();
 
     // Each player holds a key; the other two screens must see that avatar move that way.
-    const moves = [
-      { name: 'Ada', key: 'ArrowRight', axis: 'x', sign: 1 },
-      { name: 'Bea', key: 'ArrowDown', axis: 'y', sign: 1 },
-      { name: 'Cy', key: 'ArrowLeft', axis: 'x', sign: -1 },
+    const planned = [
+      { name: 'Ada', axis: 'x', sign: 1 },
+      { name: 'Bea', axis: 'y', sign: 1 },
+      { name: 'Cy', axis: 'x', sign: -1 },
     ] as const;
-    for (const move of moves) {
-      const mover = pages[move.name];
-      const id = avatars[move.name]!;
-      const watchers = Object.entries(pages).filter(([name]) => name !== move.name);
-      // Start from a spot with room to move in that direction.
+    const keys = { x: { 1: 'ArrowRight', [-1]: 'ArrowLeft' }, y: { 1: 'ArrowDown', [-1]: 'ArrowUp' } } as const;
+    for (const plan of planned) {
+      const mover = pages[plan.name];
+      const id = avatars[plan.name]!;
+      const watchers = Object.entries(pages).filter(([name]) => name !== plan.name);
       const before = await Promise.all(watchers.map(([, page]) => shownAt(page, id)));
-      const room = move.sign > 0 ? (move.axis === 'x' ? 1600 : 900) - before[0]![move.axis] : before[0]![move.axis];
+      // Move where there is room: an avatar that spawned (or ended up) against a wall goes the other way, else the
+      // wall, not the netcode, would stop it.
+      const extent = plan.axis === 'x' ? 1600 : 900;
+      const roomFor = (sign: 1 | -1): number => (sign > 0 ? extent - before[0]![plan.axis] : before[0]![plan.axis]);
+      const sign = roomFor(plan.sign) >= 200 ? plan.sign : ((-plan.sign) as 1 | -1);
+      const move = { ...plan, sign, key: keys[plan.axis][sign] };
+      const room = roomFor(sign);
       const distance = Math.min(150, room - 30);
       const start = await shownAt(mover, id);
       await mover.keyboard.down(move.key);
