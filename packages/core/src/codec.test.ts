@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, fromWireClock, wireClock } from './codec.ts';
+import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, fromWireClock, maxAckBytes, wireClock } from './codec.ts';
 import { Chunk } from './gen/control.ts';
 import { Envelope } from './gen/envelope.ts';
 import { encodeChunkFrame } from './session/index.ts';
@@ -86,5 +86,21 @@ describe('frame codec', () => {
     const decoded = decodeFrame(joined);
     expect(decoded.ok && { ...decoded.value, payload: Array.from(decoded.value.payload) }).toEqual({ ...sample, payload: [1, 2, 3, 250] });
     expect(joined.length).toBe(encodeFrame(sample).length);
+  });
+});
+
+describe('acks appended as a frame leaves', () => {
+  it('writes into the room left after the frame, giving the same bytes as a copy, and never past its own buffer', () => {
+    const frame = encodeFrame({ type: 7, payload: new Uint8Array([1, 2, 3]), seq: 9 }, maxAckBytes);
+    const copied = appendAck(frame, 300);
+    const inPlace = appendAck(frame, 300, true);
+    expect([...inPlace]).toEqual([...copied]);
+    expect(inPlace.buffer).toBe(frame.buffer);
+    expect(decodeFrame(inPlace)).toMatchObject({ ok: true, value: { type: 7, seq: 9, ack: 300 } });
+    // A frame that fills its buffer gets a copy.
+    const tight = new Uint8Array(copied.subarray(0, frame.length));
+    const grown = appendAck(tight, 5, true);
+    expect(grown.buffer).not.toBe(tight.buffer);
+    expect(decodeFrame(grown)).toMatchObject({ ok: true, value: { ack: 5 } });
   });
 });

@@ -47,32 +47,43 @@ export function wireClock(sentAt: number): number {
 /** A wire clock back to ms since the epoch: the value with those low bits nearest to `reference` (the receiver's clock). */
 export function fromWireClock(sentMs: number, reference: number): number {
   const base = reference - (reference % sentMsWrap) + sentMs;
-  const candidates = [base - sentMsWrap, base, base + sentMsWrap];
-  let best = base;
-  for (const candidate of candidates) if (Math.abs(candidate - reference) < Math.abs(best - reference)) best = candidate;
-  return best;
+  // The nearest of base - wrap, base and base + wrap (no array: this runs for every frame).
+  const half = sentMsWrap / 2;
+  if (base - reference > half) return base - sentMsWrap;
+  if (reference - base > half) return base + sentMsWrap;
+  return base;
 }
 
 const emptyBytes = new Uint8Array(0);
 
-function writeHeadFields(writer: Writer, frame: FrameInit): void {
-  if (frame.seq) writer.uint32(TAG_SEQ).uint32(frame.seq);
+/** `seq` and `sentAt` come apart from the frame so the send path needs no copy of it to set them. */
+function writeHeadFields(writer: Writer, frame: FrameInit, seq: number | undefined, sentAt: number | undefined): void {
+  if (seq) writer.uint32(TAG_SEQ).uint32(seq);
   if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
   if (frame.to) writer.uint32(TAG_TO).string(frame.to);
   if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
   if (frame.ack) writer.uint32(TAG_ACK).uint32(frame.ack);
-  if (frame.sentAt) writer.uint32(TAG_SENT_MS).uint32(wireClock(frame.sentAt));
+  if (sentAt) writer.uint32(TAG_SENT_MS).uint32(wireClock(sentAt));
 }
 
 /** Most bytes `appendAck` adds: a tag and a 32-bit varint. */
 export const maxAckBytes = 6;
 
-/** A frame with an `ack` field appended, written as it leaves (protobuf fields may come in any order). */
-export function appendAck(frame: Uint8Array, ack: number): Uint8Array {
+/**
+ * A frame with an `ack` field appended, written as it leaves (protobuf fields may come in any order). With `inPlace`,
+ * the frame came from `encodeFrame(…, maxAckBytes)` and the ack is written into the room after it: no copy.
+ */
+export function appendAck(frame: Uint8Array, ack: number, inPlace = false): Uint8Array {
   let length = 1;
   for (let rest = ack >>> 7; rest > 0; rest >>>= 7) length++;
-  const out = new Uint8Array(frame.length + 1 + length);
-  out.set(frame);
+  const size = frame.length + 1 + length;
+  let out: Uint8Array;
+  if (inPlace && frame.byteOffset + size <= frame.buffer.byteLength) {
+    out = new Uint8Array(frame.buffer, frame.byteOffset, size);
+  } else {
+    out = new Uint8Array(size);
+    out.set(frame);
+  }
   let at = frame.length;
   out[at++] = TAG_ACK;
   let value = ack >>> 0;
@@ -84,22 +95,26 @@ export function appendAck(frame: Uint8Array, ack: number): Uint8Array {
   return out;
 }
 
-export function encodeFrame(frame: FrameInit): Uint8Array {
+/**
+ * One frame in one pass. `spare` bytes of room are left after it in its buffer (for `appendAck` in place); `seq` and
+ * `sentAt`, when given, stand for the frame's own.
+ */
+export function encodeFrame(frame: FrameInit, spare = 0, seq = frame.seq, sentAt = frame.sentAt): Uint8Array {
   const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
   if (frame.payload.length > 0) writer.uint32(TAG_PAYLOAD).bytes(frame.payload);
-  writeHeadFields(writer, frame);
-  return writer.finish();
+  writeHeadFields(writer, frame, seq, sentAt);
+  return writer.finish(spare);
 }
 
 /**
  * Everything of a frame except the payload's bytes, ending with the payload's tag and length: `head + payload` is a
  * valid frame (protobuf fields may come in any order). Lets a large message be chunked without copying its payload.
  */
-export function encodeFrameHead(frame: FrameInit): Uint8Array {
+export function encodeFrameHead(frame: FrameInit, seq = frame.seq, sentAt = frame.sentAt): Uint8Array {
   const writer = Writer.create();
   writer.uint32(TAG_TYPE).fixed32(frame.type);
-  writeHeadFields(writer, frame);
+  writeHeadFields(writer, frame, seq, sentAt);
   writer.uint32(TAG_PAYLOAD).uint32(frame.payload.length);
   return writer.finish();
 }

@@ -1,14 +1,12 @@
 /** A small typed event emitter. A throwing listener is reported, never allowed to break the emitter's caller. */
 export class Emitter<Events extends { [K in keyof Events]: unknown }> {
-  readonly #listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+  // Copy on write: `on` and `off` replace an event's array, so `emit` (which runs for every frame) walks the current
+  // one without copying it, and a listener added or removed meanwhile takes effect from the next emit.
+  readonly #listeners = new Map<keyof Events, readonly ((payload: never) => void)[]>();
 
   on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as (payload: never) => void);
+    const current = this.#listeners.get(event) ?? [];
+    if (!current.includes(listener as (payload: never) => void)) this.#listeners.set(event, [...current, listener as (payload: never) => void]);
     return () => this.off(event, listener);
   }
 
@@ -21,19 +19,23 @@ export class Emitter<Events extends { [K in keyof Events]: unknown }> {
   }
 
   off<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): void {
-    this.#listeners.get(event)?.delete(listener as (payload: never) => void);
+    const current = this.#listeners.get(event);
+    if (!current?.includes(listener as (payload: never) => void)) return;
+    const rest = current.filter((each) => each !== listener);
+    if (rest.length === 0) this.#listeners.delete(event);
+    else this.#listeners.set(event, rest);
   }
 
   listenerCount(event: keyof Events): number {
-    return this.#listeners.get(event)?.size ?? 0;
+    return this.#listeners.get(event)?.length ?? 0;
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.#listeners.get(event);
-    if (!set) return;
-    for (const listener of [...set]) {
+    const listeners = this.#listeners.get(event);
+    if (listeners === undefined) return;
+    for (let i = 0; i < listeners.length; i++) {
       try {
-        (listener as (payload: Events[K]) => void)(payload);
+        (listeners[i] as (payload: Events[K]) => void)(payload);
       } catch (error) {
         reportListenerError(error);
       }

@@ -1,7 +1,9 @@
 /** Small helpers shared across the core, one copy each. */
 
 /** Wall-clock ms since the Unix epoch, monotonic within a page (performance.now() never jumps back). */
-export const now = (): number => performance.timeOrigin + performance.now();
+export const now = (): number => timeOrigin + performance.now();
+// Read once: the getter is slow, and `now` runs several times per frame.
+const timeOrigin = performance.timeOrigin;
 
 /** A thrown value's message, for error texts. */
 export function describe(cause: unknown): string {

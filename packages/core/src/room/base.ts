@@ -120,7 +120,7 @@ export abstract class Room {
     events.on('lane-close', ({ lane }) => this.emit('lane-close', { peer: peerName(), lane }));
     events.on('lane-error', ({ lane, error }) => this.emit('lane-error', { peer: peerName(), lane, error }));
     events.on('buffered-amount', (state) => this.emit('buffered-amount', { peer: peerName(), ...state }));
-    events.on('delivery', (result) => this.emit('delivery', { peer: peerName(), result }));
+    events.on('delivery', (result) => this.#events.listenerCount('delivery') > 0 && this.emit('delivery', { peer: peerName(), result }));
     events.on('progress', (progress) => this.emit('progress', { ...progress, peer: peerName() }));
     events.on('rtt', (rttMs) => this.emit('rtt', { peer: peerName(), rttMs }));
   }

@@ -1,11 +1,12 @@
 import type { Frame } from '../codec.ts';
 import { BeckonError } from '../errors.ts';
 import type { LaneName } from '../lanes.ts';
-import type { DeliveryResult, PeerSession } from '../session/index.ts';
+import { Settlement } from '../session/index.ts';
+import type { PeerSession } from '../session/index.ts';
 import { now } from '../util.ts';
 import type { Roster } from './roster.ts';
 import type { Delivery } from './types.ts';
-import { allDelivered } from './wire.ts';
+import { delivery } from './wire.ts';
 
 /** Participants who should get a broadcast: those here, and those briefly gone who will be back for it. */
 export function broadcastRecipients(roster: Roster, connected: (id: string) => boolean, except: string, graceMs: number): string[] {
@@ -29,7 +30,7 @@ export function fanOut(
   sessionOf: (id: string) => PeerSession | undefined,
   report: (error: BeckonError) => void,
 ): Delivery {
-  const results: Promise<DeliveryResult>[] = [];
+  const results: Settlement[] = [];
   let transfer = 0;
   for (const id of recipients) {
     const known = roster.get(id);
@@ -40,23 +41,28 @@ export function fanOut(
     }
     const session = sessionOf(id);
     if (!session) {
-      if (known) results.push(new Promise<DeliveryResult>((resolve) => known.waiting.push(resolve)));
+      if (known) {
+        const waiting = new Settlement();
+        known.waiting.push((result) => waiting.settle(result));
+        results.push(waiting);
+      }
       continue;
     }
     try {
       const sent = session.send(outgoing, lane);
       transfer ||= sent.transfer;
       if (tracked && known) {
-        void sent.settled.then((result) => {
-          if (result.ok) known.outgoing.acknowledge(outgoing.id);
+        const id = outgoing.id;
+        sent.settlement.onSettled((result) => {
+          if (result.ok) known.outgoing.acknowledge(id);
         });
       }
-      results.push(sent.settled);
+      results.push(sent.settlement);
     } catch (error) {
       if (!(error instanceof BeckonError)) throw error;
-      results.push(Promise.resolve({ ok: false, seq: 0, error }));
+      results.push(Settlement.of({ ok: false, seq: 0, error }));
       report(error.withPeer(id));
     }
   }
-  return { lane, transfer, settled: allDelivered(results) };
+  return delivery(lane, transfer, Settlement.all(results));
 }

@@ -274,8 +274,7 @@ export class HostRoom extends Room {
       // What the member missed while away, in order; it drops any it already has.
       const resumeFrom = join.resumeEpoch === this.#epoch ? join.resumeId : Number.POSITIVE_INFINITY;
       for (const kept of record.outgoing.pending(resumeFrom)) {
-        const sent = session.send(kept, 'reliable');
-        void sent.settled.then((result) => {
+        session.send(kept, 'reliable').settlement.onSettled((result) => {
           if (result.ok) record.outgoing.acknowledge(kept.id);
         });
       }

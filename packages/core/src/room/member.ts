@@ -7,7 +7,7 @@ import type { Identity } from '../ids.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
-import { PeerSession } from '../session/index.ts';
+import { PeerSession, Settlement } from '../session/index.ts';
 import { registerSessions } from './sessions.ts';
 import type { DeliveryResult } from '../session/index.ts';
 import { checkChallengeSignature, joinNonce, proveInvite } from '../trust.ts';
@@ -17,7 +17,7 @@ import { Room } from './base.ts';
 import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
 import type { ConnectionState, Delivery, LinkInfo, MemberOptions, RequestOptions, SendOptions } from './types.ts';
-import { controlTypes, decodeControl, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
+import { controlTypes, decodeControl, delivery, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
 
 /** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
 const maxEarlyFrames = 1000;
@@ -190,18 +190,17 @@ export class MemberRoom extends Room {
         throw new BeckonError('not-connected', `Cannot send ${type.name}: the room is ${this.connectionState}`, { messageType: type.name });
       }
       const sent = session.send({ type: type.id, payload, to }, lane);
-      return { lane, transfer: sent.transfer, settled: sent.settled };
+      return delivery(lane, sent.transfer, sent.settlement);
     }
     if (this.#outbox.full) {
       throw new BeckonError('queue-full', `${this.#outbox.size} reliable messages are waiting for the host`, { messageType: type.name });
     }
-    let resolve!: (result: DeliveryResult) => void;
-    const settled = new Promise<DeliveryResult>((done) => (resolve = done));
-    const entry: OutboxEntry = { id: this.#outbox.nextId(), type: type.id, payload, to, lane, resolve, transfer: 0 };
+    const settlement = new Settlement();
+    const entry: OutboxEntry = { id: this.#outbox.nextId(), type: type.id, payload, to, lane, resolve: (result) => settlement.settle(result), transfer: 0 };
     this.#outbox.keep(entry);
     // While reconnecting the message waits in the outbox; it goes out, in order, once the host has us back.
     if (session && this.connectionState === 'open') this.#transmit(entry, session);
-    return { lane, transfer: entry.transfer, settled };
+    return delivery(lane, entry.transfer, settlement);
   }
 
   /**
@@ -237,7 +236,7 @@ export class MemberRoom extends Room {
       throw error;
     }
     entry.transfer = sent.transfer;
-    void sent.settled.then((result) => {
+    sent.settlement.onSettled((result) => {
       // A failure because the link dropped is not final: the entry stays and is re-sent after the reconnect.
       // A refusal by the host is: the host will never accept it, and the sender is told why.
       if (!result.ok && result.error.code === 'delivery-failed') return;

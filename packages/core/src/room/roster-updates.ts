@@ -54,6 +54,8 @@ export class RosterUpdates {
    * knows a participant before it hears of them.
    */
   flush(): void {
+    // Called before every host send: nothing to do is the usual case.
+    if (this.#timer === undefined && this.#changes.length === 0) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const changes = this.#changes;

@@ -18,6 +18,9 @@ import type { Participant as ParticipantMessage } from '../gen/control.ts';
 import { protocolVersion } from './types.ts';
 import type { Envelope } from '../gen/envelope.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
+import type { LaneName } from '../lanes.ts';
+import type { Settlement } from '../session/index.ts';
+import type { Delivery } from './types.ts';
 import type { DeliveryResult, PeerSession } from '../session/index.ts';
 import { now } from '../util.ts';
 import type { LinkInfo, Participant, Role } from './types.ts';
@@ -74,9 +77,25 @@ export function relayedCode(code: string): BeckonErrorCode {
 }
 
 /** One result for a message sent to several recipients: the first failure, or success once all succeeded. */
-export function allDelivered(results: Promise<DeliveryResult>[]): Promise<DeliveryResult> {
-  if (results.length === 1) return results[0]!;
-  return Promise.all(results).then((all) => all.find((result) => !result.ok) ?? { ok: true, seq: 0, at: now() });
+/** A `Delivery` whose `settled` promise is made only if someone reads it (a class: one is made per send). */
+class LazyDelivery implements Delivery {
+  readonly lane: LaneName;
+  readonly transfer: number;
+  readonly #settlement: Settlement;
+
+  constructor(lane: LaneName, transfer: number, settlement: Settlement) {
+    this.lane = lane;
+    this.transfer = transfer;
+    this.#settlement = settlement;
+  }
+
+  get settled(): Promise<DeliveryResult> {
+    return this.#settlement.promise;
+  }
+}
+
+export function delivery(lane: LaneName, transfer: number, settlement: Settlement): Delivery {
+  return new LazyDelivery(lane, transfer, settlement);
 }
 
 /** Decodes a control payload; a malformed one is reported through `report`, never thrown. */

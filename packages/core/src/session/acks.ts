@@ -2,6 +2,7 @@ import { BeckonError } from '../errors.ts';
 import type { BeckonErrorCode } from '../errors.ts';
 import type { Ack } from '../gen/control.ts';
 import { now } from '../util.ts';
+import { Settlement } from './settlement.ts';
 import type { DeliveryResult } from './types.ts';
 
 /** Refusals reported in one ack at most; beyond that (a flood), the rest are still counted as refused by the room. */
@@ -83,45 +84,71 @@ export class AckWindow {
 
 /** The sending side: deliveries waiting for their ack, settled in order, never rejected. */
 export class PendingDeliveries {
-  readonly #pending = new Map<number, (result: DeliveryResult) => void>();
+  // Sequence numbers only grow, so the waiting deliveries are a queue: two arrays and a head, no map to walk.
+  #seqs: number[] = [];
+  #waiting: Settlement[] = [];
+  #head = 0;
   readonly #settled: (result: DeliveryResult) => void;
 
   constructor(settled: (result: DeliveryResult) => void) {
     this.#settled = settled;
   }
 
-  /** A promise for frame `seq`'s delivery. */
-  track(seq: number): Promise<DeliveryResult> {
-    return new Promise<DeliveryResult>((resolve) => this.#pending.set(seq, resolve));
+  /** Frame `seq`'s delivery, settled when the peer acknowledges it. */
+  track(seq: number): Settlement {
+    const settlement = new Settlement();
+    this.#seqs.push(seq);
+    this.#waiting.push(settlement);
+    return settlement;
   }
 
   /** Settles everything up to the ack's sequence number; `peer` names the acknowledging peer in refusals. */
   acknowledge(ack: Pick<Ack, 'seq' | 'refused'>, peer: string): void {
-    if (this.#pending.size === 0) return;
+    const seqs = this.#seqs;
+    if (this.#head >= seqs.length || seqs[this.#head]! > ack.seq) return;
     // Piggybacked acks come with every reply and almost never carry refusals: no map for them.
     const refused = ack.refused.length === 0 ? undefined : new Map(ack.refused.map((refusal) => [refusal.seq, refusal]));
     const at = now();
-    for (const [seq, resolve] of this.#pending) {
-      if (seq > ack.seq) break;
-      this.#pending.delete(seq);
+    while (this.#head < seqs.length && seqs[this.#head]! <= ack.seq) {
+      const seq = seqs[this.#head]!;
+      const settlement = this.#waiting[this.#head]!;
+      this.#head++;
       const refusal = refused?.get(seq);
       this.#finish(
-        resolve,
+        settlement,
         refusal
           ? { ok: false, seq, error: new BeckonError(refusalCode(refusal.code), `${peer} refused the message: ${refusal.message}`, { peer }) }
           : { ok: true, seq, at },
       );
     }
+    this.#compact();
   }
 
   /** The link is gone: every waiting delivery fails with `error`. */
   failAll(error: BeckonError): void {
-    for (const [seq, resolve] of this.#pending) this.#finish(resolve, { ok: false, seq, error });
-    this.#pending.clear();
+    const seqs = this.#seqs;
+    const waiting = this.#waiting;
+    const head = this.#head;
+    this.#seqs = [];
+    this.#waiting = [];
+    this.#head = 0;
+    for (let i = head; i < seqs.length; i++) this.#finish(waiting[i]!, { ok: false, seq: seqs[i]!, error });
   }
 
-  #finish(resolve: (result: DeliveryResult) => void, result: DeliveryResult): void {
-    resolve(result);
+  #compact(): void {
+    if (this.#head === this.#seqs.length) {
+      this.#seqs.length = 0;
+      this.#waiting.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#seqs.length) {
+      this.#seqs = this.#seqs.slice(this.#head);
+      this.#waiting = this.#waiting.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #finish(settlement: Settlement, result: DeliveryResult): void {
+    settlement.settle(result);
     this.#settled(result);
   }
 }

@@ -72,11 +72,3 @@ function sliceSegments(segments: readonly Uint8Array[], start: number, end: numb
   }
   return out;
 }
-
-/** A whole frame: its head followed by its payload. */
-export function joinFrame(head: Uint8Array, payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(head.length + payload.length);
-  frame.set(head);
-  frame.set(payload, head.length);
-  return frame;
-}

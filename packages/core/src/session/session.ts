@@ -8,7 +8,8 @@ import type { LaneName } from '../lanes.ts';
 import type { Channel, Link } from '../transport.ts';
 import { now } from '../util.ts';
 import { AckWindow, PendingDeliveries } from './acks.ts';
-import { chunkOverhead, joinFrame, nextChunkFrame } from './chunks.ts';
+import { Settlement } from './settlement.ts';
+import { chunkOverhead, nextChunkFrame } from './chunks.ts';
 import type { OutgoingTransfer } from './chunks.ts';
 import { Liveness } from './liveness.ts';
 import { defaultSessionOptions } from './options.ts';
@@ -22,8 +23,41 @@ const noRefusals: never[] = [];
 /** While a link is busy, one heartbeat in this many intervals still goes out, for the round-trip time. */
 const beatsPerRttProbe = 5;
 
-/** A frame waiting to be sent, or a chunked message whose chunk frames are made one at a time as the channel drains. */
-type Queued = { readonly bytes: Uint8Array } | OutgoingTransfer;
+/**
+ * A frame waiting to be sent (`roomy`: its buffer has room for an ack after it), or a chunked message whose chunk
+ * frames are made one at a time as the channel drains.
+ */
+type Queued = { readonly bytes: Uint8Array; readonly roomy: boolean } | OutgoingTransfer;
+
+/** What `send` returns: the frame's sequence number, its transfer id if chunked, and its outcome. */
+export interface SentFrame {
+  readonly seq: number;
+  readonly transfer: number;
+  readonly settlement: Settlement;
+  /** The outcome as a promise (made when first read); never rejects. */
+  readonly settled: Promise<DeliveryResult>;
+}
+
+// A class, not an object literal with a getter: V8 makes those slowly, and one is made per frame.
+class Sent implements SentFrame {
+  readonly seq: number;
+  readonly transfer: number;
+  readonly settlement: Settlement;
+
+  constructor(seq: number, transfer: number, settlement: Settlement) {
+    this.seq = seq;
+    this.transfer = transfer;
+    this.settlement = settlement;
+  }
+
+  get settled(): Promise<DeliveryResult> {
+    return this.settlement.promise;
+  }
+}
+
+function sentFrame(seq: number, transfer: number, settlement: Settlement): SentFrame {
+  return new Sent(seq, transfer, settlement);
+}
 
 interface LaneState {
   readonly channel: Channel;
@@ -130,35 +164,37 @@ export class PeerSession {
    * Sends one frame. Throws a BeckonError for what the caller can fix (oversized on an unreliable lane, queue full,
    * closed); the returned promise settles with the delivery result and never rejects.
    */
-  send(init: FrameInit, laneName: LaneName, wantAck = true): { readonly seq: number; readonly transfer: number; readonly settled: Promise<DeliveryResult> } {
+  send(init: FrameInit, laneName: LaneName, wantAck = true): SentFrame {
     if (this.#closed) throw new BeckonError('not-connected', `Peer ${this.peer} is disconnected`, { peer: this.peer, lane: laneName });
     const lane = this.#lanes.get(laneName);
     if (!lane) throw new BeckonError('not-connected', `No ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
     const seq = wantAck && lane.reliable ? ++this.#seq : 0;
-    const frame: FrameInit = { ...init, seq, sentAt: init.sentAt || now() };
-    // The head is encoded once: a small frame is head + payload in one buffer, a large one is chunked from both.
-    const head = encodeFrameHead(frame);
-    const size = head.length + frame.payload.length;
+    const sentAt = init.sentAt || now();
+    const limit = this.frameLimit;
+    // A small frame is written whole in one pass, with room after it for the ack it picks up as it leaves.
+    const whole = init.payload.length < limit ? encodeFrame(init, lane.reliable ? maxAckBytes : 0, seq, sentAt) : undefined;
     let transfer = 0;
 
-    if (size > this.frameLimit) {
+    if (whole === undefined || whole.length > limit) {
+      // The head is encoded once and the message chunked from it and the payload, which is never copied whole.
+      const head = encodeFrameHead(init, seq, sentAt);
+      const size = head.length + init.payload.length;
       this.#assertChunkable(lane, laneName, size);
       transfer = this.#nextTransfer++;
-      this.#enqueueChunks(lane, [head, frame.payload], size, transfer, init.type);
+      this.#enqueueChunks(lane, [head, init.payload], size, transfer, init.type);
     } else if (lane.reliable) {
-      const bytes = joinFrame(head, frame.payload);
-      this.#assertRoom(lane, bytes.length);
-      lane.queue.push({ bytes });
-      lane.queuedBytes += bytes.length;
+      this.#assertRoom(lane, whole.length);
+      lane.queue.push({ bytes: whole, roomy: true });
+      lane.queuedBytes += whole.length;
     } else {
-      return { seq, transfer, settled: Promise.resolve(this.#sendUnreliable(lane, laneName, joinFrame(head, frame.payload))) };
+      return sentFrame(seq, transfer, Settlement.of(this.#sendUnreliable(lane, laneName, whole)));
     }
 
-    const settled = seq ? this.#pending.track(seq) : Promise.resolve<DeliveryResult>({ ok: true, seq, at: now() });
+    const settlement = seq ? this.#pending.track(seq) : Settlement.of({ ok: true, seq, at: now() });
     // A reply sent while a frame is being handled leaves once that frame is acknowledged, so it carries the ack.
     if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
     else this.#flush(lane);
-    return { seq, transfer, settled };
+    return sentFrame(seq, transfer, settlement);
   }
 
   close(reason = 'closed'): void {
@@ -229,7 +265,7 @@ export class PeerSession {
       if ('bytes' in next) {
         // Any small frame leaving on the ack lane carries the latest ack (protobuf fields may come in any order).
         const ack = lane.channel.lane.name === ackLane && next.bytes.length + maxAckBytes <= this.frameLimit ? this.#acks.pending() : 0;
-        const written = this.#write(lane, ack ? appendAck(next.bytes, ack) : next.bytes);
+        const written = this.#write(lane, ack ? appendAck(next.bytes, ack, next.roomy) : next.bytes);
         if (written && ack) this.#acks.told(ack);
         if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
         lane.queue.shift();

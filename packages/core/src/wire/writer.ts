@@ -240,21 +240,37 @@ export class Writer {
     return this;
   }
 
-  /** The bytes written, in a buffer of their own; the writer is done. */
-  finish(): Uint8Array {
+  /**
+   * The bytes written, in a buffer of their own; the writer is done. `spare` bytes of that buffer after them are left
+   * free for the caller (a frame gets an ack appended in place).
+   */
+  finish(spare = 0): Uint8Array {
     let bytes: Uint8Array;
+    const end = this.pos;
     if (this.#shared) {
-      bytes = this.buf.slice(0, this.pos); // the pool's buffer is reused: copy out
+      // The pool's buffer is reused: copy out.
+      bytes = spare === 0 ? this.buf.slice(0, end) : copyWithRoom(this.buf, end, spare);
       scratch = this.buf;
       this.#shared = false;
-    } else {
+    } else if (end * 2 >= this.buf.length && end + spare <= this.buf.length) {
       // A buffer of this writer's own is handed out as it is when the waste is small (large messages: no copy).
-      bytes = this.pos * 2 >= this.buf.length ? this.buf.subarray(0, this.pos) : this.buf.slice(0, this.pos);
+      bytes = this.buf.subarray(0, end);
+    } else {
+      bytes = copyWithRoom(this.buf, end, spare);
     }
     this.buf = empty;
     this.pos = 0;
     return bytes;
   }
+}
+
+/** The first `end` bytes of `buf` in a new buffer `spare` bytes longer (a view of the first `end`). */
+function copyWithRoom(buf: Uint8Array, end: number, spare: number): Uint8Array {
+  const out = new Uint8Array(end + spare);
+  // A loop beats making a view to `set` from for the small frames this is mostly for.
+  if (end <= 128) for (let i = 0; i < end; i++) out[i] = buf[i]!;
+  else out.set(buf.subarray(0, end));
+  return out.subarray(0, end);
 }
 
 function varintSize(value: number): number {
