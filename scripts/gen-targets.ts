@@ -62,6 +62,12 @@ export const targets: GenTarget[] = [
     runtime: '@beckon/core',
   },
   {
+    // The network benchmarks' messages (round trips, bulk, lanes under loss, fan-out, floods).
+    files: ['packages/bench/protos/benchnet.proto'],
+    out: 'packages/bench/src/lab/gen',
+    runtime: '@beckon/core',
+  },
+  {
     files: ['protos/media/media.proto'],
     out: 'packages/media/src/gen',
     runtime: '@beckon/core',

@@ -104,3 +104,61 @@ describe('acks appended as a frame leaves', () => {
     expect(decodeFrame(grown)).toMatchObject({ ok: true, value: { ack: 5 } });
   });
 });
+
+describe('the hand-written envelope reader', () => {
+  // A deterministic generator: the same cases every run.
+  let state = 12345;
+  const random = (): number => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const int = (max: number): number => Math.floor(random() * max);
+  const text = (): string => Array.from({ length: int(12) }, () => (random() < 0.2 ? 'é😀'[int(2)] : String.fromCharCode(97 + int(26)))).join('');
+
+  it('reads what the generated Envelope type writes, unknown fields and field order included', () => {
+    for (let i = 0; i < 500; i++) {
+      const envelope = {
+        type: int(2 ** 32),
+        payload: new Uint8Array(int(40)).map(() => int(256)),
+        seq: int(2) ? int(2 ** 32) : 0,
+        sentAt: int(2) ? 1.7e12 + int(1e9) : 0,
+        from: int(2) ? text() : '',
+        to: int(2) ? text() : '',
+        id: int(2) ? int(2 ** 31) : 0,
+        ack: int(2) ? int(2 ** 20) : 0,
+        sentMs: 0,
+      };
+      const known = Envelope.encode(envelope);
+      // An unknown field of each wire type from a newer peer, somewhere among the known ones.
+      const unknown = [0x58, 0x96, 0x01, 0x61, 1, 2, 3, 4, 5, 6, 7, 8, 0x6a, 2, 9, 9, 0x75, 1, 2, 3, 4];
+      const cut = int(known.length + 1);
+      const bytes = new Uint8Array([...known.subarray(0, cut), ...unknown, ...known.subarray(cut)]);
+      // Inserting inside a field corrupts it; only whole-field boundaries are fair.
+      const reference = (() => {
+        try {
+          return Envelope.decode(bytes);
+        } catch {
+          return undefined;
+        }
+      })();
+      const decoded = decodeFrame(bytes);
+      if (reference === undefined) {
+        expect(decoded.ok).toBe(false);
+        continue;
+      }
+      expect(decoded.ok).toBe(true);
+      if (!decoded.ok) continue;
+      expect(decoded.value).toMatchObject({ type: reference.type, seq: reference.seq, from: reference.from, to: reference.to, id: reference.id, ack: reference.ack });
+      expect([...decoded.value.payload]).toEqual([...reference.payload]);
+      if (reference.sentAt) expect(decoded.value.sentAt).toBe(reference.sentAt);
+    }
+  });
+
+  it('turns every truncation and every overlong varint into malformed-frame, never a throw', () => {
+    const frame = encodeFrame({ type: 0xdeadbeef, payload: new Uint8Array(20).fill(7), seq: 300, from: 'ada', to: 'bob', id: 9, sentAt: 1.7e12 });
+    for (let end = 0; end < frame.length; end++) {
+      const decoded = decodeFrame(frame.subarray(0, end));
+      if (!decoded.ok) expect(decoded.error.code).toBe('malformed-frame');
+    }
+    const overlong = new Uint8Array([0x0d, 1, 2, 3, 4, 0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    expect(decodeFrame(overlong)).toMatchObject({ ok: false, error: { code: 'malformed-frame' } });
+    expect(decodeFrame(new Uint8Array([0x0d, 1, 2, 3, 4, 0x13]))).toMatchObject({ ok: false, error: { code: 'malformed-frame' } });
+  });
+});

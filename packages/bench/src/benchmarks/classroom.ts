@@ -12,6 +12,7 @@ import { quantile } from '../harness/stats.ts';
 import type { Benchmark, Table } from '../harness/types.ts';
 import { runInLab } from '../lab/namespace.ts';
 import type { LabReporter } from '../lab/namespace.ts';
+import { pageConditions } from '../lab/conditions.ts';
 
 export interface ClassroomVoteInput {
   readonly members: number;
@@ -139,7 +140,7 @@ async function bundleSize(name: string, root: string, code: string): Promise<Par
   const output = await build({
     configFile: false,
     root,
-    resolve: { conditions: ['source', ...defaultClientConditions] },
+    resolve: { conditions: pageConditions(defaultClientConditions) },
     logLevel: 'silent',
     plugins: [
       {

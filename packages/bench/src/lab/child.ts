@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { labLinePrefix } from './namespace.ts';
 import type { LabReporter, LabTask } from './namespace.ts';
 
-// Entry of a lab child process: node --conditions=source --import tsx child.ts <module under src/> <export> <input JSON>.
+// Entry of a lab child process: node [--conditions=source] --import tsx child.ts <module under src/> <export> <input JSON>.
 const [modulePath = '', exportName = '', inputJson = 'null'] = process.argv.slice(2);
 
 /** Resolves once the line has left the process: a large result spans several pipe buffers. */

@@ -55,8 +55,10 @@ export async function runTask<I, O>(
   isolate = false,
 ): Promise<O> {
   const ctx = reporter;
-  // The workspace packages' `source` condition: the child runs the TypeScript sources, as the parent does.
-  const nodeArgs = ['--conditions=source', '--import', 'tsx', childPath, modulePath, exportName, JSON.stringify(input)];
+  // The child reads the packages as the parent does: their built dist/ under `pnpm bench` (what ships), the TypeScript
+  // sources in tests that run with the `source` condition.
+  const conditions = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+  const nodeArgs = [...conditions, '--import', 'tsx', childPath, modulePath, exportName, JSON.stringify(input)];
   const [command, args] = isolate
     ? ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'beckon-lab', process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];

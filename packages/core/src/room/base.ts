@@ -20,7 +20,8 @@ export abstract class Room {
   readonly registry: Registry;
   readonly transport: Transport;
   readonly #events = new Emitter<RoomEvents>();
-  readonly #handlers = new Map<number, Set<Handler>>();
+  // Copy on write, like the emitter: delivering a message walks the current array without copying it.
+  readonly #handlers = new Map<number, readonly Handler[]>();
   protected readonly options: RoomOptions;
   protected readonly lanes: readonly LaneConfig[];
   protected readonly participantMap = new Map<string, Participant>();
@@ -58,14 +59,15 @@ export abstract class Room {
   on(target: MessageType | keyof RoomEvents, handler: (...args: never[]) => void): () => void {
     if (typeof target === 'string') return this.#events.on(target, handler as (payload: unknown) => void);
     this.registry.add(target);
-    let set = this.#handlers.get(target.id);
-    if (!set) {
-      set = new Set();
-      this.#handlers.set(target.id, set);
-    }
     const typed = handler as unknown as Handler;
-    set.add(typed);
-    return () => set.delete(typed);
+    const id = target.id;
+    const current = this.#handlers.get(id) ?? [];
+    if (!current.includes(typed)) this.#handlers.set(id, [...current, typed]);
+    return () => {
+      const rest = (this.#handlers.get(id) ?? []).filter((each) => each !== typed);
+      if (rest.length === 0) this.#handlers.delete(id);
+      else this.#handlers.set(id, rest);
+    };
   }
 
   protected emit<K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]): void {
@@ -100,15 +102,15 @@ export abstract class Room {
     const meta: MessageMeta = { type, from, to: frame.to, lane, sentAt: frame.sentAt, receivedAt: now(), replayed, reject };
     const handlers = this.#handlers.get(type.id);
     if (handlers) {
-      for (const handler of [...handlers]) {
+      for (let i = 0; i < handlers.length; i++) {
         try {
-          handler(value, meta);
+          handlers[i]!(value, meta);
         } catch (error) {
           reportListenerError(error);
         }
       }
     }
-    this.emit('message', { type, value, meta });
+    if (this.#events.listenerCount('message') > 0) this.emit('message', { type, value, meta });
     return true;
   }
 

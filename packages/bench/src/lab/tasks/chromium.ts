@@ -9,6 +9,7 @@ import { systems } from '../pair.ts';
 import { compareSystems } from './overhead.ts';
 import type { DriverHandle, OverheadInput, OverheadResult } from './overhead.ts';
 import { chromiumArgs, chromiumPath } from '../../../../../scripts/chromium.ts';
+import { pageConditions } from '../conditions.ts';
 
 const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
 
@@ -23,7 +24,7 @@ interface PageApi {
 async function buildPage(): Promise<string> {
   const { build, defaultClientConditions } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-page-'));
-  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: ['source', ...defaultClientConditions] }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
+  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: pageConditions(defaultClientConditions) }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
   return outDir;
 }
 

@@ -10,6 +10,7 @@ import { cleanupNodeWebRTC, installNodeWebRTC } from '@beckon/peerjs/node';
 import { Classroom, classroomTypes } from '../../../../classroom/src/session/classroom.ts';
 import { chromiumArgs, chromiumPath } from '../../../../../scripts/chromium.ts';
 import type { LabReporter } from '../namespace.ts';
+import { pageConditions } from '../conditions.ts';
 
 const pageRoot = fileURLToPath(new URL('../../../browser-classroom/', import.meta.url));
 
@@ -45,7 +46,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 async function buildPage(): Promise<string> {
   const { build, defaultClientConditions } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-class-'));
-  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: ['source', ...defaultClientConditions] }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: true } });
+  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: pageConditions(defaultClientConditions) }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: true } });
   return outDir;
 }
 

@@ -10,6 +10,7 @@ import { profiles } from '../profiles.ts';
 import { ImpairedRelay } from '../relay.ts';
 import { settleMs, summarizeSlices } from './lanes.ts';
 import type { LaneRow, LanesInput, Slice } from './lanes.ts';
+import { pageConditions } from '../conditions.ts';
 
 const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
 
@@ -21,7 +22,7 @@ const pageRoot = fileURLToPath(new URL('../../../browser/', import.meta.url));
 export async function lanesUnderLossChromium(input: LanesInput, reporter: LabReporter): Promise<{ rows: LaneRow[]; chromium: string }> {
   const { build, defaultClientConditions } = await import('vite');
   const outDir = mkdtempSync(join(tmpdir(), 'beckon-bench-lanes-'));
-  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: ['source', ...defaultClientConditions] }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
+  await build({ root: pageRoot, logLevel: 'warn', resolve: { conditions: pageConditions(defaultClientConditions) }, build: { outDir, emptyOutDir: true, target: 'es2022', minify: false } });
   const server = await startServer({ port: 0, statics: [outDir] });
   const { chromium } = await import('playwright');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
