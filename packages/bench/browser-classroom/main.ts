@@ -31,8 +31,17 @@ const api = {
     if (!classroom!.openPoll({ question: 'Which is the largest?', kind: 'letters', results: 'live' })) throw new Error('could not open the poll');
     return classroom!.poll!.id;
   },
-  counts(): string {
-    return classroom?.poll?.counts.join() ?? '';
+  /** Resolves once the teacher's tally reads `expected`: the page waits on its own events, so no polling loads the tab. */
+  untilCounts(expected: string): Promise<void> {
+    return new Promise((resolve) => {
+      const matches = (): boolean => classroom?.poll?.counts.join() === expected;
+      if (matches()) return resolve();
+      const off = classroom!.events.on('change', () => {
+        if (!matches()) return;
+        off();
+        resolve();
+      });
+    });
   },
   /** Long tasks since the last call, in ms. */
   takeLongTasks(): number[] {

@@ -31,8 +31,13 @@ export interface ClassScaleSize {
   readonly everyoneMs: number[];
   /** Per round: until the teacher's page shows it. */
   readonly teacherMs: number[];
+  /** Every student in every round: from the first `vote()` until that student shows the final tally (pooled samples). */
+  readonly studentMs: number[];
   /** Long tasks on the teacher's page during the rounds (ms). */
   readonly longTasks: number[];
+  /** The teacher tab's main thread busy (Chromium's TaskDuration), % of one core: during the join storm, and while the class answers. */
+  readonly tabCpuJoinPercent: number;
+  readonly tabCpuAnswerPercent: number;
   readonly missed: number;
 }
 
@@ -71,6 +76,16 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
       await context.grantPermissions(['camera', 'microphone']);
       const page = await context.newPage();
       page.on('pageerror', (error) => reporter.log(`page error: ${error.message}`));
+      // The tab's main-thread time, from Chromium's own accounting (the renderer is a process of its own).
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const taskSeconds = async (): Promise<number> => {
+        const { metrics } = await cdp.send('Performance.getMetrics');
+        return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
+      };
+      const busyPercent = async (since: { task: number; wall: number }): Promise<number> =>
+        (((await taskSeconds()) - since.task) * 1000 * 100) / (performance.now() - since.wall);
+      const mark = async (): Promise<{ task: number; wall: number }> => ({ task: await taskSeconds(), wall: performance.now() });
       await page.goto(`${server.url}/index.html?path=${encodeURIComponent(server.path)}`);
       await page.waitForFunction(() => 'beckonClassroomBench' in globalThis);
       type Api = Record<string, (...args: unknown[]) => unknown>;
@@ -85,6 +100,7 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
       const students: Classroom[] = [];
       let firstTryFailures = 0;
       let failures = 0;
+      const joinMark = await mark();
       const began = performance.now();
       await Promise.all(
         Array.from({ length: size }, async (_, n) => {
@@ -105,6 +121,7 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
         }),
       );
       const joinStormMs = performance.now() - began;
+      const tabCpuJoinPercent = await busyPercent(joinMark);
       const joined = students.filter((s) => s.state === 'open');
       reporter.progress(index * 2 + 1, input.sizes.length * 2, `${size}: ${joined.length} joined in ${Math.round(joinStormMs)} ms`);
       while ((await call<number>('students')) < joined.length) await sleep(20);
@@ -112,12 +129,16 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
       const everyoneMs: number[] = [];
       const teacherMs: number[] = [];
       const longTasks: number[] = [];
+      const studentMs: number[] = [];
+      let answering = 0;
+      let answeringTask = 0;
       let missed = 0;
       for (let round = 0; round < input.rounds; round++) {
         const pollId = await call<string>('openPoll');
         while (!joined.every((s) => s.poll?.id === pollId)) await sleep(5);
         await sleep(200);
         await call('takeLongTasks');
+        const roundMark = await mark();
         const choices = joined.map((_, i) => (i + round) % 4);
         const expected = [0, 1, 2, 3].map((option) => choices.filter((c) => c === option).length).join();
         const start = performance.now();
@@ -128,6 +149,7 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
             student.events.on('change', (kind) => {
               if (kind !== 'poll' || !pending.has(student) || student.poll?.counts.join() !== expected) return;
               last = performance.now();
+              studentMs.push(last - start);
               pending.delete(student);
               if (pending.size === 0) finish(true);
             }),
@@ -141,18 +163,18 @@ export async function classScale(input: ClassScaleInput, reporter: LabReporter):
         });
         // Everyone answers at once.
         joined.forEach((student, i) => student.vote([choices[i]!]));
-        const teacherDone = (async () => {
-          while ((await call<string>('counts')) !== expected) await sleep(2);
-          return performance.now();
-        })();
+        const teacherDone = call('untilCounts', expected).then(() => performance.now());
         const ok = await done;
         teacherMs.push((await teacherDone) - start);
         if (ok) everyoneMs.push(last - start);
         else missed++;
+        answeringTask += (await taskSeconds()) - roundMark.task;
+        answering += performance.now() - roundMark.wall;
         await sleep(300);
         longTasks.push(...(await call<number[]>('takeLongTasks')));
       }
-      sizes.push({ students: size, joinFirstTryFailures: firstTryFailures, joinFailures: failures, joinStormMs, everyoneMs, teacherMs, longTasks, missed });
+      const tabCpuAnswerPercent = (answeringTask * 1000 * 100) / answering;
+      sizes.push({ students: size, joinFirstTryFailures: firstTryFailures, joinFailures: failures, joinStormMs, everyoneMs, teacherMs, studentMs, longTasks, tabCpuJoinPercent, tabCpuAnswerPercent, missed });
       reporter.progress(index * 2 + 2, input.sizes.length * 2, `${size}: rounds done`);
       for (const student of students) student.dispose();
       await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
