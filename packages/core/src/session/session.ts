@@ -64,6 +64,11 @@ interface LaneState {
   readonly reliable: boolean;
   readonly queue: Queued[];
   queuedBytes: number;
+  /**
+   * At least what the channel holds: its last reading plus what was written since. The count falls only on its own,
+   * so while this is under a limit the channel is too, and the native getter (a call into the WebRTC stack) is skipped.
+   */
+  bufferedAtMost: number;
 }
 
 /**
@@ -106,7 +111,7 @@ export class PeerSession {
     // The queue resumes on bufferedamountlow, which only fires if the channel once held more than the threshold.
     this.#options = { ...merged, lowWaterMark: Math.min(merged.lowWaterMark, merged.highWaterMark) };
     for (const [name, channel] of link.channels) {
-      this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0 });
+      this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0, bufferedAtMost: 0 });
     }
     this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, ackLane), this.#options.ackSpacingMs);
     this.#reassembly = new Reassembly(this.#options);
@@ -215,7 +220,7 @@ export class PeerSession {
 
   /** Unreliable frames never wait: written now, or dropped while the channel is congested (stale state is worthless). */
   #sendUnreliable(lane: LaneState, laneName: LaneName, bytes: Uint8Array): DeliveryResult {
-    if (lane.channel.bufferedAmount > this.#options.unreliableDropThreshold) {
+    if (!this.#bufferedWithin(lane, this.#options.unreliableDropThreshold)) {
       this.stats.dropped++;
       return { ok: false, seq: 0, error: new BeckonError('queue-full', `The ${laneName} lane to ${this.peer} is congested; frame dropped`, { peer: this.peer, lane: laneName }) };
     }
@@ -260,7 +265,7 @@ export class PeerSession {
 
   #flush(lane: LaneState): void {
     if (this.#closed || lane.channel.state !== 'open') return;
-    while (lane.queue.length > 0 && lane.channel.bufferedAmount <= this.#options.highWaterMark) {
+    while (lane.queue.length > 0 && this.#bufferedWithin(lane, this.#options.highWaterMark)) {
       const next = lane.queue[0]!;
       if ('bytes' in next) {
         // Any small frame leaving on the ack lane carries the latest ack (protobuf fields may come in any order).
@@ -285,6 +290,13 @@ export class PeerSession {
     this.#reportBuffered(lane.channel.lane.name, lane);
   }
 
+  /** Whether the channel holds at most `limit` bytes, reading its count only when our writes could have passed it. */
+  #bufferedWithin(lane: LaneState, limit: number): boolean {
+    if (lane.bufferedAtMost <= limit) return true;
+    lane.bufferedAtMost = lane.channel.bufferedAmount;
+    return lane.bufferedAtMost <= limit;
+  }
+
   /** Hands one frame to the channel; false if the channel refused it. */
   #write(lane: LaneState, bytes: Uint8Array): boolean {
     try {
@@ -300,6 +312,7 @@ export class PeerSession {
       }
       return false;
     }
+    lane.bufferedAtMost += bytes.length;
     this.stats.framesSent++;
     this.stats.bytesSent += bytes.length;
     this.#lastSentAt = now();
