@@ -7,6 +7,7 @@ import { benchTypes, State } from '../messages.ts';
 import { runTask } from '../namespace.ts';
 import type { LabReporter } from '../namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC } from '../node-webrtc.ts';
+import { threadCpuMs } from '../thread-cpu.ts';
 import type { SignalServer } from '../pair.ts';
 
 export interface FanoutInput {
@@ -29,11 +30,17 @@ export interface FanoutRow {
   /** Host CPU per member while idle (heartbeats only) and while broadcasting, % of one core. */
   readonly idleCpuPerMember: number;
   readonly broadcastCpuPerMember: number;
+  /** The host's CPU while broadcasting split by thread, % of one core: the JavaScript thread (Beckon and the channel
+   * sends it makes) and the WebRTC stack's own threads (SCTP, DTLS, ICE, sockets). */
+  readonly broadcastMainCpu: number;
+  readonly broadcastWebrtcCpu: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   readonly latencyMaxMs: number;
   /** Broadcast messages received / expected (members × broadcasts). */
   readonly delivered: number;
+  /** Latency samples behind the quantiles. */
+  readonly samples: number;
 }
 
 interface MembersInput {
@@ -91,12 +98,26 @@ export async function fanoutMembers(input: MembersInput, reporter: LabReporter):
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function cpuPercent(run: () => Promise<void>): Promise<number> {
+interface CpuUse {
+  /** The whole process, % of one core. */
+  readonly total: number;
+  readonly main: number;
+  readonly others: number;
+}
+
+function cpuPercent(run: () => Promise<void>): Promise<CpuUse> {
   const before = process.cpuUsage();
+  const threads = threadCpuMs();
   const started = performance.now();
   return run().then(() => {
     const used = process.cpuUsage(before);
-    return ((used.user + used.system) / 1000 / (performance.now() - started)) * 100;
+    const after = threadCpuMs();
+    const elapsed = performance.now() - started;
+    return {
+      total: ((used.user + used.system) / 1000 / elapsed) * 100,
+      main: ((after.main - threads.main) / elapsed) * 100,
+      others: ((after.others - threads.others) / elapsed) * 100,
+    };
   });
 }
 
@@ -150,12 +171,15 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
           joinP50Ms: quantile(joins, 0.5),
           joinP95Ms: quantile(joins, 0.95),
           rssPerMember,
-          idleCpuPerMember: idle / size,
-          broadcastCpuPerMember: busy / size,
+          idleCpuPerMember: idle.total / size,
+          broadcastCpuPerMember: busy.total / size,
+          broadcastMainCpu: busy.main,
+          broadcastWebrtcCpu: busy.others,
           latencyP50Ms: latencies.length > 0 ? quantile(latencies, 0.5) : Number.NaN,
           latencyP99Ms: latencies.length > 0 ? quantile(latencies, 0.99) : Number.NaN,
           latencyMaxMs: latencies[latencies.length - 1] ?? Number.NaN,
           delivered: latencies.length / (size * broadcasts),
+          samples: latencies.length,
         });
         reporter.progress(index + 1, input.sizes.length, `${size} members`);
       } finally {
