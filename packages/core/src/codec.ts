@@ -56,14 +56,24 @@ export function fromWireClock(sentMs: number, reference: number): number {
 
 const emptyBytes = new Uint8Array(0);
 
-/** `seq` and `sentAt` come apart from the frame so the send path needs no copy of it to set them. */
-function writeHeadFields(writer: Writer, frame: FrameInit, seq: number | undefined, sentAt: number | undefined): void {
+/** `seq`, `sentAt` and `ack` come apart from the frame so the send path needs no copy of it to set them. */
+function writeHeadFields(writer: Writer, frame: FrameInit, seq: number | undefined, sentAt: number | undefined, ack = frame.ack): void {
   if (seq) writer.uint32(TAG_SEQ).uint32(seq);
   if (frame.from) writer.uint32(TAG_FROM).string(frame.from);
   if (frame.to) writer.uint32(TAG_TO).string(frame.to);
   if (frame.id) writer.uint32(TAG_ID).uint32(frame.id);
-  if (frame.ack) writer.uint32(TAG_ACK).uint32(frame.ack);
+  if (ack) writer.uint32(TAG_ACK).uint32(ack);
   if (sentAt) writer.uint32(TAG_SENT_MS).uint32(wireClock(sentAt));
+}
+
+/**
+ * Writes one whole frame into `writer`, for a caller that hands the writer's bytes to a channel (which copies them) and
+ * releases it: a small frame leaving at once needs no buffer of its own.
+ */
+export function writeFrame(writer: Writer, frame: FrameInit, seq: number, sentAt: number, ack: number): void {
+  writer.uint32(TAG_TYPE).fixed32(frame.type);
+  if (frame.payload.length > 0) writer.uint32(TAG_PAYLOAD).bytes(frame.payload);
+  writeHeadFields(writer, frame, seq, sentAt, ack);
 }
 
 /** Most bytes `appendAck` adds: a tag and a 32-bit varint. */

@@ -37,7 +37,11 @@ export interface Channel {
   bufferedAmountLowThreshold: number;
   /** Read back from the real channel, so tests can check what was actually negotiated. */
   readonly params: ChannelParams;
-  /** Sends one frame. Throws if the channel is not open or the implementation's queue is full. */
+  /**
+   * Sends one frame. Throws if the channel is not open or the implementation's queue is full. The bytes are lent for
+   * the call only (as with RTCDataChannel.send, which copies them): the session writes small frames from a buffer it
+   * reuses, so an implementation that keeps them must copy.
+   */
   send(data: Uint8Array): void;
   close(): void;
   setHandlers(handlers: ChannelHandlers): void;

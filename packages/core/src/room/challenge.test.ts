@@ -22,7 +22,8 @@ function tapped(inner: Transport, tap: (direction: 'out' | 'in', bytes: Uint8Arr
     const channel = link.channels.get('reliable')!;
     const send = channel.send.bind(channel);
     channel.send = (data) => {
-      tap('out', data);
+      // Lent for the call only (see Channel.send): the tap keeps a copy.
+      tap('out', data.slice());
       send(data);
     };
     const setHandlers = channel.setHandlers.bind(channel);

@@ -1,4 +1,4 @@
-import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, maxAckBytes } from '../codec.ts';
+import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, maxAckBytes, writeFrame } from '../codec.ts';
 import type { Frame, FrameInit } from '../codec.ts';
 import { Emitter } from '../emitter.ts';
 import { BeckonError } from '../errors.ts';
@@ -6,6 +6,7 @@ import { Ack, Chunk, Heartbeat } from '../gen/control.ts';
 import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
 import type { Channel, Link } from '../transport.ts';
+import { Writer } from '../wire/index.ts';
 import { now } from '../util.ts';
 import { AckWindow, PendingDeliveries } from './acks.ts';
 import { Settlement } from './settlement.ts';
@@ -176,6 +177,10 @@ export class PeerSession {
     const seq = wantAck && lane.reliable ? ++this.#seq : 0;
     const sentAt = init.sentAt || now();
     const limit = this.frameLimit;
+    if (init.payload.length < limit) {
+      const direct = this.#sendDirect(lane, laneName, init, seq, sentAt, limit);
+      if (direct !== undefined) return direct;
+    }
     // A small frame is written whole in one pass, with room after it for the ack it picks up as it leaves.
     const whole = init.payload.length < limit ? encodeFrame(init, lane.reliable ? maxAckBytes : 0, seq, sentAt) : undefined;
     let transfer = 0;
@@ -200,6 +205,45 @@ export class PeerSession {
     if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
     else this.#flush(lane);
     return sentFrame(seq, transfer, settlement);
+  }
+
+  /**
+   * The fast path: a small frame that can leave now is written into the writers' shared buffer and handed to the
+   * channel, which copies it, so the frame needs no buffer of its own. Undefined when it must take the other path: too
+   * big for one frame, or it has to wait (frames queued ahead of it, a reply waiting to carry the ack of the frame being
+   * handled, a channel that is full or not open).
+   */
+  #sendDirect(lane: LaneState, laneName: LaneName, init: FrameInit, seq: number, sentAt: number, limit: number): SentFrame | undefined {
+    const reliable = lane.reliable;
+    if (reliable && (lane.queue.length > 0 || (this.#handling > 0 && laneName === ackLane))) return undefined;
+    if (lane.channel.state !== 'open') return undefined;
+    if (!this.#bufferedWithin(lane, reliable ? this.#options.highWaterMark : this.#options.unreliableDropThreshold)) return undefined;
+    const ack = laneName === ackLane ? this.#acks.pending() : 0;
+    const writer = Writer.create();
+    writeFrame(writer, init, seq, sentAt, ack);
+    if (writer.len > limit) {
+      writer.release();
+      return undefined;
+    }
+    // Tracked before the write: a write that finds the lane gone closes the session, which fails what it tracks.
+    const settlement = reliable ? (seq ? this.#pending.track(seq) : Settlement.of({ ok: true, seq, at: now() })) : undefined;
+    const written = this.#write(lane, writer.view());
+    writer.release();
+    this.#reportBuffered(laneName, lane);
+    if (settlement === undefined) {
+      const result: DeliveryResult = written
+        ? { ok: true, seq: 0, at: now() }
+        : { ok: false, seq: 0, error: new BeckonError('delivery-failed', `The ${laneName} lane to ${this.peer} refused the frame`, { peer: this.peer, lane: laneName }) };
+      return sentFrame(seq, 0, Settlement.of(result));
+    }
+    if (written && ack) this.#acks.told(ack);
+    // The channel's own queue was full: the frame waits for low water like any other (a refused one was reported).
+    if (!written && !this.#closed && lane.channel.bufferedAmount > 0) {
+      const bytes = encodeFrame(init, maxAckBytes, seq, sentAt);
+      lane.queue.push({ bytes, roomy: true });
+      lane.queuedBytes += bytes.length;
+    }
+    return sentFrame(seq, 0, settlement);
   }
 
   close(reason = 'closed'): void {

@@ -240,6 +240,21 @@ export class Writer {
     return this;
   }
 
+  /** The bytes written so far, as a view of the writer's buffer: valid only until `release()`, for a caller that copies them at once. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  /** Done without `finish()`: the shared buffer goes back to the pool for the next writer. */
+  release(): void {
+    if (this.#shared) {
+      scratch = this.buf;
+      this.#shared = false;
+    }
+    this.buf = empty;
+    this.pos = 0;
+  }
+
   /**
    * The bytes written, in a buffer of their own; the writer is done. `spare` bytes of that buffer after them are left
    * free for the caller (a frame gets an ack appended in place).
