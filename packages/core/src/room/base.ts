@@ -11,6 +11,7 @@ import { ByteStreams, defaultByteStreamLimits } from '../streams/index.ts';
 import type { ByteSource, ByteStreamHandler, ByteStreamInfo, ByteStreamOptions, ByteStreamPolicy, ByteStreamWriter } from '../streams/index.ts';
 import type { Transport } from '../transport.ts';
 import { describe, hex, now } from '../util.ts';
+import { registerStreams } from './sessions.ts';
 import type { ConnectionState, MessageMeta, Participant, RoomEvents, RoomOptions } from './types.ts';
 
 type Handler = (value: object, meta: MessageMeta) => void;
@@ -45,6 +46,7 @@ export abstract class Room {
       isHost: () => this.isHost,
       report: (error) => this.reportError(error),
     });
+    registerStreams(this, this.streams);
   }
 
   /**
