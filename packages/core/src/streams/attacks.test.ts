@@ -166,7 +166,7 @@ describe('byte streams under hostile input', () => {
   });
 
   it('a sender that ignores its credit: the stream fails and the host never holds more than the window', async () => {
-    const windowBytes = 64 * kib;
+    const windowBytes = 256 * kib;
     const { host, members, close } = await streamRooms(1, { streams: { windowBytes } });
     const member = members[0]!;
     try {
@@ -175,7 +175,7 @@ describe('byte streams under hostile input', () => {
       const told = closes(session);
       let peak = 0;
       raw(session, StreamOpen, { id: 1, topic: 'files' });
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 48; i++) {
         raw(session, StreamChunk, { id: 1, index: i, data: pattern(8 * kib) });
         if (i % 4 === 3) {
           await new Promise((resolve) => setTimeout(resolve, 1));
@@ -193,7 +193,7 @@ describe('byte streams under hostile input', () => {
   });
 
   it('a member that never reads: the host’s sender stops at the window, its queue stays short', async () => {
-    const windowBytes = 128 * kib;
+    const windowBytes = 256 * kib;
     const { host, members, close } = await streamRooms(1, {}, { streams: { windowBytes } });
     const member = members[0]!;
     try {

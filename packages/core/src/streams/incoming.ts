@@ -4,6 +4,7 @@ import { StreamClose, StreamGrant } from '../gen/control.ts';
 import type { StreamChunk, StreamEnd } from '../gen/control.ts';
 import { now } from '../util.ts';
 import type { StreamLink } from './link.ts';
+import { initialCredit } from './types.ts';
 import type { ByteStreamInfo, ByteStreamLimits, ByteStreamProgress } from './types.ts';
 
 type State = 'open' | 'ended' | 'failed';
@@ -92,7 +93,7 @@ export class IncomingByteStream {
   #error: BeckonError | undefined;
   #index = 0;
   #consumed = 0;
-  #credit = 0;
+  #credit = initialCredit;
   #pulled: (() => void) | undefined;
   /** A relayed stream is confirmed to its sender only once the final recipient has it all. */
   readonly #deferConfirm: boolean;
@@ -229,7 +230,7 @@ export class IncomingByteStream {
   }
 
   #grant(): void {
-    this.#credit = this.#consumed + this.#limits.windowBytes;
+    this.#credit = Math.max(this.#credit, this.#consumed + Math.max(initialCredit, this.#limits.windowBytes));
     // The sender's idle clock starts again with new credit (it may have been waiting for this reader).
     this.lastHeardAt = now();
     this.#link.trySend(StreamGrant, { id: this.info.id, credit: this.#credit, received: this.received });

@@ -3,6 +3,7 @@ import type { BeckonErrorCode } from '../errors.ts';
 import { StreamChunk, StreamEnd } from '../gen/control.ts';
 import type { StreamClose, StreamGrant } from '../gen/control.ts';
 import type { StreamLink } from './link.ts';
+import { initialCredit } from './types.ts';
 import type { ByteStreamInfo, ByteStreamProgress } from './types.ts';
 
 type State = 'open' | 'closing' | 'done' | 'failed';
@@ -20,8 +21,8 @@ export class ByteStreamWriter {
   #state: State = 'open';
   #sent = 0;
   #index = 0;
-  /** Total bytes the receiver allows so far; 0 until its first grant. */
-  #credit = 0;
+  /** Total bytes the receiver allows so far: the protocol's initial credit until its first grant. */
+  #credit = initialCredit;
   #acknowledged = 0;
   #error: BeckonError | undefined;
   #wake: (() => void) | undefined;

@@ -199,7 +199,7 @@ describe('byte streams', () => {
     const member = members[0]!;
     try {
       member.onByteStream('media', () => undefined); // never reads
-      const sending = host.sendBytes(pattern(4 * mib), { to: member.selfId, topic: 'media' }).catch((e: unknown) => e);
+      const sending = host.sendBytes(pattern(16 * mib), { to: member.selfId, topic: 'media' }).catch((e: unknown) => e);
       await new Promise((resolve) => setTimeout(resolve, 50));
       await member.leave();
       const error = await sending;
