@@ -150,7 +150,7 @@ function waitFor<T>(what: string, executor: (resolve: (value: T) => void, reject
 
 async function beckonResponder(server: SignalServer, id: string): Promise<Responder> {
   const transport = await createPeerJsTransport({ ...server, id });
-  const host: HostRoom = hostRoom({ transport, types: benchTypes, maxPayloadBytes: hostMaxPayload, rateLimit: false, streams: { windowBytes: Number(globalThis.process?.env?.['BECKON_WINDOW'] ?? 2 * 1024 * 1024) } });
+  const host: HostRoom = hostRoom({ transport, types: benchTypes, maxPayloadBytes: hostMaxPayload, rateLimit: false });
   host.on(Ping, (value, meta) => host.send(Ping, value, { to: meta.from, lane: meta.lane }));
   host.on(Blob, (value, meta) => host.send(Done, { bytes: value.data.byteLength }, { to: meta.from }));
   // Read and dropped, a chunk at a time: the responder holds at most the stream's window.
