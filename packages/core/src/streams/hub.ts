@@ -4,6 +4,7 @@ import { BeckonError } from '../errors.ts';
 import { StreamChunk, StreamClose, StreamEnd, StreamGrant, StreamOpen } from '../gen/control.ts';
 import type { MessageType } from '../schema.ts';
 import type { PeerSession } from '../session/index.ts';
+import { cleanText } from '../text.ts';
 import { describe, now } from '../util.ts';
 import { IncomingByteStream } from './incoming.ts';
 import type { ByteStreamReader } from './incoming.ts';
@@ -32,6 +33,9 @@ export interface StreamGuard {
   take(): boolean;
   strike(): void;
 }
+
+/** Topics are app-chosen names, compared as they are; a longer one is a hostile peer's. */
+const maxTopicLength = 256;
 
 const freeGuard: StreamGuard = { take: () => true, strike: () => undefined };
 
@@ -243,11 +247,13 @@ export class ByteStreams {
         return refuse('policy-violation', `members may not stream ${open.topic}`);
       }
     }
+    if (open.topic.length > maxTopicLength) return refuse('refused', `topic longer than ${maxTopicLength} characters`);
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 0 || size > limits.maxBytes)) {
       return refuse('oversized', `declared ${size} bytes; the limit is ${limits.maxBytes}`);
     }
     if (state.incoming.size >= limits.maxConcurrent) return refuse('rate-limited', `${limits.maxConcurrent} streams from ${peer} are open already`);
-    const info: ByteStreamInfo = { id: open.id, topic: open.topic, name: open.name, mimeType: open.mimeType, size, from, to };
+    // Names and types come from a peer and end up in UIs: cleaned like any display text.
+    const info: ByteStreamInfo = { id: open.id, topic: open.topic, name: cleanText(open.name, 256), mimeType: cleanText(open.mimeType, 128), size, from, to };
     const incoming = new IncomingByteStream(info, state.link, limits, (finished) => state.incoming.delete(finished.info.id), relay);
     state.incoming.set(open.id, incoming);
     this.#watchIdle();

@@ -1,6 +1,7 @@
 import { BeckonError } from '../errors.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import type { PeerSession } from '../session/index.ts';
+import { encodeStreamChunkFrame } from './chunk-frame.ts';
 
 /** Bytes waiting in the session's own queue beyond which a stream's writer waits for the channel to drain. */
 const queueHighWater = 256 * 1024;
@@ -47,6 +48,12 @@ export class StreamLink {
   room(): Promise<void> {
     if (this.hasRoom() || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.#waiting.add(resolve));
+  }
+
+  /** Sends one chunk, framed in one pass; throws a BeckonError when the link is gone or its queue is full. */
+  sendChunk(id: number, index: number, data: Uint8Array): void {
+    if (this.closed) throw new BeckonError('not-connected', `Link to ${this.session.peer} is closed`, { peer: this.session.peer });
+    this.session.sendEncoded(encodeStreamChunkFrame(id, index, data));
   }
 
   /** Sends a stream frame; throws a BeckonError when the link is gone or its queue is full. */

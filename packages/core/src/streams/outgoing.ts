@@ -1,6 +1,6 @@
 import { BeckonError } from '../errors.ts';
 import type { BeckonErrorCode } from '../errors.ts';
-import { StreamChunk, StreamEnd } from '../gen/control.ts';
+import { StreamEnd } from '../gen/control.ts';
 import type { StreamClose, StreamGrant } from '../gen/control.ts';
 import type { StreamLink } from './link.ts';
 import { initialCredit } from './types.ts';
@@ -146,7 +146,7 @@ export class ByteStreamWriter {
       const end = offset + Math.min(allowed, this.#link.pieceBytes, data.byteLength - offset);
       const piece = data.subarray(offset, end);
       try {
-        this.#link.send(StreamChunk, { id: this.info.id, index: this.#index, data: piece });
+        this.#link.sendChunk(this.info.id, this.#index, piece);
       } catch (error) {
         this.fail(asBeckonError(error));
         throw this.#error!;
