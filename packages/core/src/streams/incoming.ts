@@ -15,23 +15,35 @@ type State = 'open' | 'ended' | 'failed';
  */
 export class ByteStreamReader implements AsyncIterable<Uint8Array> {
   readonly info: ByteStreamInfo;
-  readonly readable: ReadableStream<Uint8Array>;
   /** Called as bytes arrive. */
   onProgress: ((progress: ByteStreamProgress) => void) | undefined;
   readonly #incoming: IncomingByteStream;
+  #readable: ReadableStream<Uint8Array> | undefined;
+  #iterating = false;
 
   /** @internal */
   constructor(incoming: IncomingByteStream) {
     this.#incoming = incoming;
     this.info = incoming.info;
-    this.readable = new ReadableStream<Uint8Array>(
+  }
+
+  /** The stream as a ReadableStream (made on first use: `for await` on the reader itself skips its machinery). */
+  get readable(): ReadableStream<Uint8Array> {
+    if (this.#iterating) throw new TypeError('This stream is already being read with for await');
+    const incoming = this.#incoming;
+    this.#readable ??= new ReadableStream<Uint8Array>(
       {
-        pull: (controller) => incoming.pull(controller),
+        async pull(controller) {
+          const chunk = await incoming.next();
+          if (chunk) controller.enqueue(chunk);
+          else controller.close();
+        },
         cancel: (reason) => incoming.cancel(reason === undefined ? 'cancelled by the reader' : String(reason)),
       },
       // Nothing is pulled ahead of the app: the window lives in the incoming stream, where the sender's credit is.
       { highWaterMark: 0 },
     );
+    return this.#readable;
   }
 
   get bytesReceived(): number {
@@ -44,20 +56,24 @@ export class ByteStreamReader implements AsyncIterable<Uint8Array> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
-    const reader = this.readable.getReader();
+    if (this.#readable) {
+      yield* iterate(this.#readable);
+      return;
+    }
+    if (this.#iterating) throw new TypeError('This stream is already being read');
+    this.#iterating = true;
     let finished = false;
     try {
       for (;;) {
-        const { done, value } = await reader.read();
-        if (done) {
+        const chunk = await this.#incoming.next();
+        if (!chunk) {
           finished = true;
           return;
         }
-        yield value;
+        yield chunk;
       }
     } finally {
-      if (!finished) await reader.cancel('the reader stopped reading').catch(() => undefined);
-      reader.releaseLock();
+      if (!finished) this.#incoming.cancel('the reader stopped reading');
     }
   }
 
@@ -187,18 +203,22 @@ export class IncomingByteStream {
     this.#onFinished(this, undefined);
   }
 
-  /** The app's read: hands over the next chunk, and grants the sender more once a quarter of the window is read. */
-  pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> | void {
-    const next = this.#queue.shift();
-    if (next) {
-      this.#consumed += next.byteLength;
-      controller.enqueue(next);
-      if (this.#state === 'open' && this.#credit - this.#consumed <= (this.#limits.windowBytes * 3) / 4) this.#grant();
-      return;
+  /**
+   * The app's read: the next chunk, undefined at the end, or the stream's error. Grants the sender more once a
+   * quarter of the window is read.
+   */
+  async next(): Promise<Uint8Array | undefined> {
+    for (;;) {
+      const chunk = this.#queue.shift();
+      if (chunk) {
+        this.#consumed += chunk.byteLength;
+        if (this.#state === 'open' && this.#credit - this.#consumed <= (this.#limits.windowBytes * 3) / 4) this.#grant();
+        return chunk;
+      }
+      if (this.#state === 'ended') return undefined;
+      if (this.#state === 'failed') throw this.#error;
+      await new Promise<void>((resolve) => (this.#pulled = resolve));
     }
-    if (this.#state === 'ended') return controller.close();
-    if (this.#state === 'failed') return controller.error(this.#error);
-    return new Promise<void>((resolve) => (this.#pulled = resolve)).then(() => this.pull(controller));
   }
 
   /** The app does not want the rest: the sender is told, and what is held is freed. */
@@ -209,6 +229,7 @@ export class IncomingByteStream {
     this.#consumed = this.received;
     if (!wasOpen) {
       this.#state = 'failed';
+      this.#error = new BeckonError('cancelled', `Stream ${this.info.id} (${this.info.topic}) cancelled: ${reason}`, { peer: this.info.from });
       return;
     }
     this.fail(new BeckonError('cancelled', `Stream ${this.info.id} (${this.info.topic}) cancelled: ${reason}`, { peer: this.info.from }), true, 'cancelled', reason);
@@ -250,5 +271,23 @@ export class IncomingByteStream {
     const pulled = this.#pulled;
     this.#pulled = undefined;
     pulled?.();
+  }
+}
+
+async function* iterate(readable: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
+  const reader = readable.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel('the reader stopped reading').catch(() => undefined);
+    reader.releaseLock();
   }
 }
