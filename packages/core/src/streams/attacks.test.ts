@@ -5,7 +5,7 @@ import type { BeckonError, BeckonErrorCode } from '../errors.ts';
 import { StreamChunk, StreamClose, StreamEnd, StreamGrant, StreamOpen } from '../gen/control.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import type { PeerSession } from '../session/index.ts';
-import { memberSession, streamHeldBytes } from '../testing.ts';
+import { hostSession, memberSession, streamHeldBytes } from '../testing.ts';
 import { waitFor } from '../test-utils/wait.ts';
 import type { ByteStreamReader } from './incoming.ts';
 import { pattern, streamRooms } from './test-rooms.ts';
@@ -205,6 +205,8 @@ describe('byte streams under hostile input', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(writer.bytesSent).toBeLessThanOrEqual(windowBytes);
       expect(streamHeldBytes(member, host.selfId)).toBeLessThanOrEqual(windowBytes);
+      // Nothing piles up in the host's send queue either: the writer waits instead.
+      expect(hostSession(host, member.selfId)!.backlog('reliable').queuedBytes).toBe(0);
       await writer.abort('test over');
       expect(isBeckonError(await writing, 'cancelled')).toBe(true);
     } finally {
