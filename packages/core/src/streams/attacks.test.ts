@@ -8,7 +8,7 @@ import type { PeerSession } from '../session/index.ts';
 import { hostSession, memberSession, streamHeldBytes } from '../testing.ts';
 import { waitFor } from '../test-utils/wait.ts';
 import type { ByteStreamReader } from './incoming.ts';
-import { pattern, streamRooms } from './test-rooms.ts';
+import { pattern, streamRooms } from '../test-utils/stream-rooms.ts';
 
 const kib = 1024;
 

@@ -21,7 +21,7 @@ export class StreamLink {
     this.session = session;
     // The session reports its backlog whenever it flushes: after each send and on bufferedamountlow.
     const offBuffered = session.events.on('buffered-amount', ({ lane }) => {
-      if (lane === 'reliable' && this.hasRoom()) this.#wake();
+      if (this.#waiting.size > 0 && lane === 'reliable' && this.hasRoom()) this.#wake();
     });
     const offClosed = session.events.on('closed', () => this.#wake());
     this.#off = () => {

@@ -3,7 +3,7 @@ import { isBeckonError } from '../errors.ts';
 import type { BeckonError } from '../errors.ts';
 import { waitFor } from '../test-utils/wait.ts';
 import type { ByteStreamReader } from './incoming.ts';
-import { pattern, sameBytes, streamRooms } from './test-rooms.ts';
+import { pattern, sameBytes, streamRooms } from '../test-utils/stream-rooms.ts';
 
 const kib = 1024;
 const mib = 1024 * kib;

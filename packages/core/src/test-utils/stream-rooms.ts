@@ -4,7 +4,7 @@ import { joinRoom } from '../room/member.ts';
 import type { HostRoom } from '../room/host.ts';
 import type { MemberRoom } from '../room/member.ts';
 import type { HostOptions, MemberOptions } from '../room/types.ts';
-import { hostTypes } from '../test-utils/test-schema.ts';
+import { hostTypes } from './test-schema.ts';
 
 let rooms = 0;
 
