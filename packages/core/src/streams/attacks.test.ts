@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeFrame } from '../codec.ts';
+import type { LoopbackTransport } from '../loopback.ts';
 import { isBeckonError } from '../errors.ts';
 import type { BeckonError, BeckonErrorCode } from '../errors.ts';
 import { StreamChunk, StreamClose, StreamEnd, StreamGrant, StreamOpen } from '../gen/control.ts';
@@ -230,6 +231,20 @@ describe('byte streams under hostile input', () => {
       await waitFor(() => told.get(1), 2000, 'the sender told');
       expect(told.get(1)!.code).toBe('timeout');
       expect(streamHeldBytes(host, member.selfId)).toBe(0);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a receiver that never answers an open (a host without streams, a stalled link): the sender fails with timeout', async () => {
+    const { host, members, close } = await streamRooms(1, {}, { streams: { idleMs: 200 } });
+    const member = members[0]!;
+    try {
+      host.onByteStream('files', (reader) => void reader.readAll().catch(() => undefined));
+      const link = [...(member.transport as LoopbackTransport).links][0]!;
+      link.stall(1000);
+      const error = await member.sendBytes(pattern(1024 * kib), { topic: 'files' }).catch((e: unknown) => e);
+      expect(isBeckonError(error, 'timeout')).toBe(true);
     } finally {
       await close();
     }

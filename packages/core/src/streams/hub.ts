@@ -121,7 +121,7 @@ export class ByteStreams {
     if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) throw new BeckonError('oversized', `Stream size ${size} is not a byte count`);
     const id = this.#nextId++;
     const info: ByteStreamInfo = { id, topic: options.topic, name: options.name ?? '', mimeType: options.mimeType ?? '', size, from, to };
-    const writer = new ByteStreamWriter(info, state.link, options.onProgress);
+    const writer = new ByteStreamWriter(info, state.link, this.#context.limits.idleMs, options.onProgress);
     state.link.send(StreamOpen, {
       id,
       topic: info.topic,

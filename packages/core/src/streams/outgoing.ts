@@ -30,9 +30,14 @@ export class ByteStreamWriter {
   #reject!: (error: BeckonError) => void;
   /** Writes run one after another, in order. */
   #chain: Promise<void> = Promise.resolve();
+  /** Until the receiver answers the open at all (a grant or a refusal). */
+  #answerTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** @internal Made by the room (`streamBytes`), which sends the StreamOpen. */
-  constructor(info: ByteStreamInfo, link: StreamLink, onProgress?: (progress: ByteStreamProgress) => void) {
+  /**
+   * @internal Made by the room (`streamBytes`), which sends the StreamOpen. A receiver answers an open at once; one
+   * that says nothing for `answerMs` (a peer without byte streams, a stalled link) fails the stream with `timeout`.
+   */
+  constructor(info: ByteStreamInfo, link: StreamLink, answerMs: number, onProgress?: (progress: ByteStreamProgress) => void) {
     this.info = info;
     this.#link = link;
     this.#onProgress = onProgress;
@@ -42,6 +47,11 @@ export class ByteStreamWriter {
     });
     // Whoever awaits `close()` or `write()` hears of a failure; `done` must not count as unhandled meanwhile.
     this.done.catch(() => undefined);
+    this.#answerTimer = setTimeout(() => {
+      const error = new BeckonError('timeout', `No answer to stream ${info.id} (${info.topic}) from ${info.to} within ${answerMs} ms`, { peer: info.to });
+      this.#link.trySend(StreamEnd, { id: info.id, bytes: this.#sent, code: 'timeout', reason: error.message });
+      this.fail(error);
+    }, answerMs);
   }
 
   /** Bytes handed to the link so far. */
@@ -93,6 +103,7 @@ export class ByteStreamWriter {
 
   /** @internal The receiver's credit. */
   granted(grant: StreamGrant): void {
+    clearTimeout(this.#answerTimer);
     if (!Number.isFinite(grant.credit) || !Number.isFinite(grant.received)) return;
     this.#credit = Math.max(this.#credit, grant.credit);
     if (grant.received > this.#acknowledged && grant.received <= this.#sent) this.#acknowledged = grant.received;
@@ -101,6 +112,7 @@ export class ByteStreamWriter {
 
   /** @internal The receiver's last word: all there (empty code), or refused / cancelled. */
   closedByReceiver(close: StreamClose): void {
+    clearTimeout(this.#answerTimer);
     if (this.closed) return;
     if (close.code === '' && this.#state === 'closing') {
       this.#acknowledged = this.#sent;
@@ -116,6 +128,7 @@ export class ByteStreamWriter {
 
   /** @internal Fails the stream here (link lost, aborted, refused). */
   fail(error: BeckonError): void {
+    clearTimeout(this.#answerTimer);
     if (this.closed) return;
     this.#state = 'failed';
     this.#error = error;
