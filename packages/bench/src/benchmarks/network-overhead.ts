@@ -121,7 +121,7 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
     note:
       `From the first send until the receiver confirmed it had every byte; ${input.bulkRounds} rounds, systems alternating. ` +
       'Beckon sends one message, chunked into 16 KiB frames with back-pressure and acknowledged; its byte stream (`sendBytes`) ' +
-      "sends the same bytes chunk by chunk as they leave, under the receiver's credit (a 2 MiB window), and the receiver reads " +
+      "sends the same bytes chunk by chunk as they leave, under the receiver's credit (a 4 MiB window), and the receiver reads " +
       'and drops each chunk; raw sends 16 KiB slices with ' +
       'a 1 MiB high-water mark on `bufferedAmount`; PeerJS sends one `Uint8Array` inside an object, which BinaryPack packs and PeerJS chunks.' +
       (peaks
