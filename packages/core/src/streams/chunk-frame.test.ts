@@ -18,6 +18,12 @@ describe('stream chunk frames written in one pass', () => {
       expect(frame).toEqual(expected);
       const decoded = decodeFrame(frame);
       expect(decoded.ok && StreamChunk.decode(decoded.value.payload)).toEqual({ id, index, data });
+      // Into a scratch buffer: the same bytes, in a view of it; one too small is left alone.
+      const scratch = new Uint8Array(16_384);
+      const view = encodeStreamChunkFrame(id, index, data, scratch);
+      expect(view.buffer).toBe(scratch.buffer);
+      expect(view).toEqual(expected);
+      expect(encodeStreamChunkFrame(id, index, data, new Uint8Array(2))).toEqual(expected);
     }
   });
 });

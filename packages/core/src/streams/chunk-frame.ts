@@ -4,10 +4,12 @@ import { StreamChunk } from '../gen/control.ts';
  * A whole frame (Envelope) carrying a StreamChunk, written in one pass into one buffer: one copy of the data between
  * the app's bytes and the channel. Wire-compatible with `encodeFrame` of `StreamChunk.encode` (chunk-frame.test.ts).
  */
-export function encodeStreamChunkFrame(id: number, index: number, data: Uint8Array): Uint8Array {
+export function encodeStreamChunkFrame(id: number, index: number, data: Uint8Array, scratch?: Uint8Array): Uint8Array {
   const length = data.byteLength;
   const payloadLength = (id ? 1 + varintSize(id) : 0) + (index ? 1 + varintSize(index) : 0) + (length ? 1 + varintSize(length) + length : 0);
-  const frame = new Uint8Array(1 + 4 + (payloadLength ? 1 + varintSize(payloadLength) + payloadLength : 0));
+  const size = 1 + 4 + (payloadLength ? 1 + varintSize(payloadLength) + payloadLength : 0);
+  // Into the caller's scratch when it fits (a view of it comes back), else a buffer of its own.
+  const frame = scratch && scratch.byteLength >= size ? scratch.subarray(0, size) : new Uint8Array(size);
   let at = 0;
   frame[at++] = (1 << 3) | 5; // Envelope.type, fixed32
   const type = StreamChunk.id >>> 0;

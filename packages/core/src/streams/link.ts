@@ -16,6 +16,7 @@ export class StreamLink {
   readonly session: PeerSession;
   readonly #waiting = new Set<() => void>();
   readonly #off: () => void;
+  #scratch: Uint8Array | undefined;
 
   constructor(session: PeerSession) {
     this.session = session;
@@ -50,10 +51,14 @@ export class StreamLink {
     return new Promise((resolve) => this.#waiting.add(resolve));
   }
 
-  /** Sends one chunk, framed in one pass; throws a BeckonError when the link is gone or its queue is full. */
+  /**
+   * Sends one chunk, framed in one pass into this link's scratch buffer (the session copies it only if it must wait),
+   * so a chunk costs no allocation; throws a BeckonError when the link is gone or its queue is full.
+   */
   sendChunk(id: number, index: number, data: Uint8Array): void {
     if (this.closed) throw new BeckonError('not-connected', `Link to ${this.session.peer} is closed`, { peer: this.session.peer });
-    this.session.sendEncoded(encodeStreamChunkFrame(id, index, data));
+    this.#scratch ??= new Uint8Array(this.session.frameLimit);
+    this.session.sendEncoded(encodeStreamChunkFrame(id, index, data, this.#scratch));
   }
 
   /** Sends a stream frame; throws a BeckonError when the link is gone or its queue is full. */
