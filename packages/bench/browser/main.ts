@@ -54,6 +54,11 @@ const api = {
   bulk(system: System, bytes: number): Promise<number> {
     return driverOf(system).bulk(bytes);
   },
+  streamBulk(bytes: number): Promise<number> {
+    const driver = driverOf('beckon');
+    if (!driver.streamBulk) throw new Error('the beckon driver has no byte stream');
+    return driver.streamBulk(bytes);
+  },
   relay(on: boolean): void {
     lab.__labRelay = on;
   },

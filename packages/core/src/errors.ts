@@ -27,7 +27,9 @@ export type BeckonErrorCode =
   /** The host removed this participant; it is refused until the host readmits it. */
   | 'removed'
   /** The host's app rejected the action (`meta.reject(reason)`): the host's verdict, with its reason. */
-  | 'rejected';
+  | 'rejected'
+  /** A byte stream was cancelled by its reader or aborted by its writer. */
+  | 'cancelled';
 
 export interface BeckonErrorDetails {
   /** Participant or transport id of the peer the error concerns. */

@@ -78,3 +78,13 @@ export type { Room } from './room/index.ts';
 export { HostRoom, hostRoom, joinRoom, MemberRoom, protocolVersion } from './room/index.ts';
 export type { HostCredentials, Invite } from './trust.ts';
 export { createHostCredentials, exportHostCredentials, formatInvite, importHostCredentials, parseInvite, trustAvailable } from './trust.ts';
+export type {
+  ByteSource,
+  ByteStreamHandler,
+  ByteStreamInfo,
+  ByteStreamLimits,
+  ByteStreamOptions,
+  ByteStreamPolicy,
+  ByteStreamProgress,
+} from './streams/index.ts';
+export { ByteStreamReader, ByteStreamWriter, defaultByteStreamLimits } from './streams/index.ts';

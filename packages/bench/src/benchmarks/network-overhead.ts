@@ -3,13 +3,16 @@ import type { BarChart, Benchmark, BenchResult, Table } from '../harness/types.t
 import { runInLab } from '../lab/namespace.ts';
 import type { System } from '../lab/pair.ts';
 import { systems } from '../lab/pair.ts';
-import type { OverheadInput, OverheadResult } from '../lab/tasks/overhead.ts';
+import { bulkSystems } from '../lab/tasks/overhead.ts';
+import type { BulkSystem, OverheadInput, OverheadResult } from '../lab/tasks/overhead.ts';
 
 export const systemLabels: Record<System, string> = {
   beckon: 'Beckon (room, lanes, framing)',
   raw: 'raw RTCDataChannel',
   peerjs: 'PeerJS DataConnection (BinaryPack)',
 };
+
+export const bulkLabels: Record<BulkSystem, string> = { ...systemLabels, 'beckon-stream': 'Beckon byte stream (sendBytes)' };
 
 // 20 rounds of 500: 10,000 round trips per system and lane behind every pooled tail figure.
 export const fullOverhead: OverheadInput = { rttRounds: 20, pingsPerRound: 500, bulkRounds: 9, bulkBytes: 50 * 1024 * 1024 };
@@ -90,18 +93,44 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
         : " In a page that is not cross-origin isolated Chromium's `performance.now()` moves in 100 µs steps, as large as the round trips: " +
           'these quantiles are multiples of 0.1 ms and their ratios quantised (cross-origin isolation broke the PeerServer connection here; not fixed).'),
   };
+  const peaks = result.bulk.peakMiB;
+  const node = place.startsWith('Node');
+  // Results stored before byte streams existed have neither the stream variant nor memory.
+  const measured = bulkSystems.filter((system) => result.bulk.mbps[system] !== undefined);
   const bulkTable: Table = {
     title: `Bulk transfer of ${Math.round(input.bulkBytes / 2 ** 20)} MiB on the reliable lane, ${place}`,
-    columns: [{ label: 'System' }, { label: 'MB/s', align: 'right' }, { label: '/ raw', align: 'right' }],
-    rows: systems.map((system) => [
-      systemLabels[system],
+    columns: [
+      { label: 'System' },
+      { label: 'MB/s', align: 'right' },
+      { label: '/ raw', align: 'right' },
+      ...(peaks
+        ? node
+          ? [{ label: 'peak memory, both ends (MiB)', align: 'right' as const }]
+          : [
+              { label: 'peak memory, sender (MiB)', align: 'right' as const },
+              { label: 'peak memory, receiver (MiB)', align: 'right' as const },
+            ]
+        : []),
+    ],
+    rows: measured.map((system) => [
+      bulkLabels[system],
       formatSummary(result.bulk.mbps[system], mb),
       system === 'raw' ? '1' : formatRatioSummary(result.bulk.ratio[system]),
+      ...(peaks?.[system] ? (node ? [formatSummary(peaks[system].sender, mb)] : [formatSummary(peaks[system].sender, mb), formatSummary(peaks[system].receiver, mb)]) : []),
     ]),
     note:
       `From the first send until the receiver confirmed it had every byte; ${input.bulkRounds} rounds, systems alternating. ` +
-      'Beckon sends one message, chunked into 16 KiB frames with back-pressure and acknowledged; raw sends 16 KiB slices with ' +
-      'a 1 MiB high-water mark on `bufferedAmount`; PeerJS sends one `Uint8Array` inside an object, which BinaryPack packs and PeerJS chunks.',
+      'Beckon sends one message, chunked into 16 KiB frames with back-pressure and acknowledged; its byte stream (`sendBytes`) ' +
+      "sends the same bytes chunk by chunk as they leave, under the receiver's credit (a 4 MiB window), and the receiver reads " +
+      'and drops each chunk; raw sends 16 KiB slices with ' +
+      'a 1 MiB high-water mark on `bufferedAmount`; PeerJS sends one `Uint8Array` inside an object, which BinaryPack packs and PeerJS chunks.' +
+      (peaks
+        ? ' Peak memory is the most in use during a transfer above the level just before it (after a full collection), beyond the ' +
+          "app's payload, which every system is handed ready-made; " +
+          (node
+            ? 'both Node peers share one process, so one figure (JS heap + ArrayBuffers, sampled every 5 ms) covers both ends.'
+            : 'per page over CDP `Runtime.getHeapUsage` (JS heap + ArrayBuffer backing stores), sampled every 10 ms; the driver page sends.')
+        : ''),
   };
   const key = place.startsWith('Node') ? 'node' : 'chromium';
   const rttChart: BarChart = {
@@ -123,8 +152,8 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
     id: 'bulk',
     title: `Bulk throughput, ${Math.round(input.bulkBytes / 2 ** 20)} MiB on the reliable lane (${place})`,
     unit: 'MB/s (median, p25–p75)',
-    categories: systems.map((system) => systemLabels[system]),
-    series: [{ name: 'MB/s', values: systems.map((system) => ({ value: result.bulk.mbps[system].median, low: result.bulk.mbps[system].p25, high: result.bulk.mbps[system].p75 })) }],
+    categories: measured.map((system) => bulkLabels[system]),
+    series: [{ name: 'MB/s', values: measured.map((system) => ({ value: result.bulk.mbps[system].median, low: result.bulk.mbps[system].p25, high: result.bulk.mbps[system].p75 })) }],
   };
   const r = result.rtt.reliable;
   const u = result.rtt.unreliable;
@@ -136,6 +165,10 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
     `reliable p99 ${ms(r.pooled.beckon.p99)} vs ${ms(r.pooled.raw.p99)} ms (${(r.pooled.beckon.p99 / r.pooled.raw.p99).toFixed(2)}×). Bulk: Beckon ${mb(result.bulk.mbps.beckon.median)} MB/s, ` +
     `${formatRatioSummary(result.bulk.ratio.beckon)} of raw (${mb(result.bulk.mbps.raw.median)} MB/s); PeerJS ` +
     `${mb(result.bulk.mbps.peerjs.median)} MB/s (${formatRatioSummary(result.bulk.ratio.peerjs)}).` +
+    (result.bulk.mbps['beckon-stream']
+      ? ` Beckon's byte stream: ${mb(result.bulk.mbps['beckon-stream'].median)} MB/s, ${formatRatioSummary(result.bulk.ratio['beckon-stream'])} of raw` +
+        (peaks ? `, peak memory ${mb(peaks['beckon-stream'].sender.median)} MiB${node ? '' : ` sending, ${mb(peaks['beckon-stream'].receiver.median)} MiB receiving`} (one message: ${mb(peaks.beckon.sender.median)}${node ? '' : ` / ${mb(peaks.beckon.receiver.median)}`} MiB).` : '.')
+      : '') +
     (isolated ? '' : ' (Not isolated: no network namespace could be created.)');
   return {
     summary,

@@ -43,6 +43,8 @@ export interface Driver {
   rtt(lane: LaneKind, count: number): Promise<RttResult>;
   /** Sends `bytes` on the reliable lane; resolves with the seconds until the responder confirmed receipt of all. */
   bulk(bytes: number): Promise<number>;
+  /** The same as a byte stream (`sendBytes`), chunk by chunk under the responder's credit; Beckon only. */
+  streamBulk?(bytes: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,24 @@ const connectTimeoutMs = 15_000;
 const hostMaxPayload = 64 * 1024 * 1024;
 
 const clock = (): number => performance.now();
+
+/** The topic of the bulk byte stream. */
+const bulkTopic = 'bench.bulk';
+
+/**
+ * The payload of a bulk transfer, made once per size and kept: the app's own data, so peak-memory samples taken
+ * during a transfer show what each system holds beyond it.
+ */
+const payloads = new Map<number, Uint8Array<ArrayBuffer>>();
+export function bulkPayload(bytes: number): Uint8Array<ArrayBuffer> {
+  let data = payloads.get(bytes);
+  if (!data) {
+    payloads.clear();
+    data = new Uint8Array(bytes);
+    payloads.set(bytes, data);
+  }
+  return data;
+}
 
 export async function startResponder(system: System, server: SignalServer, id: string): Promise<Responder> {
   switch (system) {
@@ -133,6 +153,12 @@ async function beckonResponder(server: SignalServer, id: string): Promise<Respon
   const host: HostRoom = hostRoom({ transport, types: benchTypes, maxPayloadBytes: hostMaxPayload, rateLimit: false });
   host.on(Ping, (value, meta) => host.send(Ping, value, { to: meta.from, lane: meta.lane }));
   host.on(Blob, (value, meta) => host.send(Done, { bytes: value.data.byteLength }, { to: meta.from }));
+  // Read and dropped, a chunk at a time: the responder holds at most the stream's window.
+  host.onByteStream(bulkTopic, (reader) => {
+    void (async () => {
+      for await (const _chunk of reader);
+    })().catch(() => undefined);
+  });
   return { id, close: () => host.close() };
 }
 
@@ -147,12 +173,20 @@ async function beckonDriver(server: SignalServer, responderId: string): Promise<
   return {
     rtt: (lane, count) => pings.run(count, (seq) => member.send(Ping, { seq, pad }, { lane })),
     async bulk(bytes) {
-      const data = new Uint8Array(bytes);
+      const data = bulkPayload(bytes);
       const start = clock();
       const done = new Promise<number>((resolve) => (onDone = resolve));
       member.send(Blob, { data });
       const received = await done;
       if (received !== bytes) throw new Error(`beckon bulk: responder got ${received} of ${bytes} bytes`);
+      return (clock() - start) / 1000;
+    },
+    async streamBulk(bytes) {
+      const data = bulkPayload(bytes);
+      const start = clock();
+      // Settles once the responder confirmed every byte.
+      const info = await member.sendBytes(data, { topic: bulkTopic });
+      if (info.size !== bytes) throw new Error(`beckon stream: sent ${info.size} of ${bytes} bytes`);
       return (clock() - start) / 1000;
     },
     close: () => member.leave(),
@@ -279,7 +313,7 @@ async function rawDriver(server: SignalServer, responderId: string): Promise<Dri
       }),
     async bulk(bytes) {
       const channel = lanes.reliable;
-      const data = new Uint8Array(bytes);
+      const data = bulkPayload(bytes);
       const highWater = 1024 * 1024;
       channel.bufferedAmountLowThreshold = 256 * 1024;
       const start = clock();
@@ -342,7 +376,7 @@ async function peerjsDriver(server: SignalServer, responderId: string): Promise<
   return {
     rtt: (lane, count) => pings.run(count, (seq) => void connections[lane].send({ type: 'ping', seq, pad })),
     async bulk(bytes) {
-      const data = new Uint8Array(bytes);
+      const data = bulkPayload(bytes);
       const start = clock();
       const done = new Promise<number>((resolve) => (onDone = resolve));
       void connections.reliable.send({ type: 'bulk', data });

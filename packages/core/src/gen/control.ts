@@ -888,6 +888,274 @@ export const Error: MessageType<Error> = defineMessage<Error>({
   read: read$Error,
 });
 
+/** Sender → receiver: a new stream. The receiver answers with a StreamGrant (its window) or a StreamClose (refused). */
+export interface StreamOpen {
+  id: number;
+  topic: string;
+  name: string;
+  mimeType: string;
+  /** Declared size in bytes; 0 with has_size false = unknown (a live stream). */
+  size: number;
+  hasSize: boolean;
+  /** Participant id of the final recipient ('' = the peer at the other end of the link); the host relays. */
+  to: string;
+  /** Set only by the host when it relays: the original sender. */
+  from: string;
+}
+
+function write$StreamOpen(m: MessageInit<StreamOpen>, w: Writer): void {
+  if (m.id != null && m.id !== 0) w.uint32(8).uint32(checkUint32(m.id, 'beckon.StreamOpen.id'));
+  if (m.topic != null && m.topic !== '') w.uint32(18).string(checkString(m.topic, 'beckon.StreamOpen.topic'));
+  if (m.name != null && m.name !== '') w.uint32(26).string(checkString(m.name, 'beckon.StreamOpen.name'));
+  if (m.mimeType != null && m.mimeType !== '') w.uint32(34).string(checkString(m.mimeType, 'beckon.StreamOpen.mimeType'));
+  if (m.size != null && m.size !== 0) w.uint32(41).double(checkNumber(m.size, 'beckon.StreamOpen.size'));
+  if (m.hasSize != null && m.hasSize !== false) w.uint32(48).bool(checkBool(m.hasSize, 'beckon.StreamOpen.hasSize'));
+  if (m.to != null && m.to !== '') w.uint32(58).string(checkString(m.to, 'beckon.StreamOpen.to'));
+  if (m.from != null && m.from !== '') w.uint32(66).string(checkString(m.from, 'beckon.StreamOpen.from'));
+}
+
+function read$StreamOpen(r: Reader, length: number): StreamOpen {
+  const end = r.pos + length;
+  const m: StreamOpen = { id: 0, topic: '', name: '', mimeType: '', size: 0, hasSize: false, to: '', from: '' };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 8:
+        m.id = r.uint32();
+        break;
+      case 18:
+        m.topic = readString(r);
+        break;
+      case 26:
+        m.name = readString(r);
+        break;
+      case 34:
+        m.mimeType = readString(r);
+        break;
+      case 41:
+        m.size = r.double();
+        break;
+      case 48:
+        m.hasSize = r.bool();
+        break;
+      case 58:
+        m.to = readString(r);
+        break;
+      case 66:
+        m.from = readString(r);
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const StreamOpen: MessageType<StreamOpen> = defineMessage<StreamOpen>({
+  name: 'beckon.StreamOpen',
+  lane: 'reliable',
+  policy: 'member-to-host',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$StreamOpen,
+  read: read$StreamOpen,
+});
+
+/** Sender → receiver: the next piece of a stream, in order (index 0, 1, 2, ...), never beyond the granted credit. */
+export interface StreamChunk {
+  id: number;
+  index: number;
+  data: Uint8Array;
+}
+
+function write$StreamChunk(m: MessageInit<StreamChunk>, w: Writer): void {
+  if (m.id != null && m.id !== 0) w.uint32(8).uint32(checkUint32(m.id, 'beckon.StreamChunk.id'));
+  if (m.index != null && m.index !== 0) w.uint32(16).uint32(checkUint32(m.index, 'beckon.StreamChunk.index'));
+  if (m.data != null && checkBytes(m.data, 'beckon.StreamChunk.data').length > 0) w.uint32(26).bytes(m.data);
+}
+
+function read$StreamChunk(r: Reader, length: number): StreamChunk {
+  const end = r.pos + length;
+  const m: StreamChunk = { id: 0, index: 0, data: new Uint8Array(0) };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 8:
+        m.id = r.uint32();
+        break;
+      case 16:
+        m.index = r.uint32();
+        break;
+      case 26:
+        m.data = r.bytes();
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const StreamChunk: MessageType<StreamChunk> = defineMessage<StreamChunk>({
+  name: 'beckon.StreamChunk',
+  lane: 'reliable',
+  policy: 'member-to-host',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$StreamChunk,
+  read: read$StreamChunk,
+});
+
+/** Receiver → sender: the sender may have sent up to `credit` bytes in all; `received` is what the receiver has so far. */
+export interface StreamGrant {
+  id: number;
+  credit: number;
+  received: number;
+}
+
+function write$StreamGrant(m: MessageInit<StreamGrant>, w: Writer): void {
+  if (m.id != null && m.id !== 0) w.uint32(8).uint32(checkUint32(m.id, 'beckon.StreamGrant.id'));
+  if (m.credit != null && m.credit !== 0) w.uint32(17).double(checkNumber(m.credit, 'beckon.StreamGrant.credit'));
+  if (m.received != null && m.received !== 0) w.uint32(25).double(checkNumber(m.received, 'beckon.StreamGrant.received'));
+}
+
+function read$StreamGrant(r: Reader, length: number): StreamGrant {
+  const end = r.pos + length;
+  const m: StreamGrant = { id: 0, credit: 0, received: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 8:
+        m.id = r.uint32();
+        break;
+      case 17:
+        m.credit = r.double();
+        break;
+      case 25:
+        m.received = r.double();
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const StreamGrant: MessageType<StreamGrant> = defineMessage<StreamGrant>({
+  name: 'beckon.StreamGrant',
+  lane: 'reliable',
+  policy: 'member-to-host',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$StreamGrant,
+  read: read$StreamGrant,
+});
+
+/** Sender → receiver: the stream is finished (`code` empty, `bytes` in all) or aborted (`code`, `reason`). */
+export interface StreamEnd {
+  id: number;
+  bytes: number;
+  code: string;
+  reason: string;
+}
+
+function write$StreamEnd(m: MessageInit<StreamEnd>, w: Writer): void {
+  if (m.id != null && m.id !== 0) w.uint32(8).uint32(checkUint32(m.id, 'beckon.StreamEnd.id'));
+  if (m.bytes != null && m.bytes !== 0) w.uint32(17).double(checkNumber(m.bytes, 'beckon.StreamEnd.bytes'));
+  if (m.code != null && m.code !== '') w.uint32(26).string(checkString(m.code, 'beckon.StreamEnd.code'));
+  if (m.reason != null && m.reason !== '') w.uint32(34).string(checkString(m.reason, 'beckon.StreamEnd.reason'));
+}
+
+function read$StreamEnd(r: Reader, length: number): StreamEnd {
+  const end = r.pos + length;
+  const m: StreamEnd = { id: 0, bytes: 0, code: '', reason: '' };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 8:
+        m.id = r.uint32();
+        break;
+      case 17:
+        m.bytes = r.double();
+        break;
+      case 26:
+        m.code = readString(r);
+        break;
+      case 34:
+        m.reason = readString(r);
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const StreamEnd: MessageType<StreamEnd> = defineMessage<StreamEnd>({
+  name: 'beckon.StreamEnd',
+  lane: 'reliable',
+  policy: 'member-to-host',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$StreamEnd,
+  read: read$StreamEnd,
+});
+
+/** Receiver → sender: every byte arrived (`code` empty), or the receiver refused or cancelled the stream. */
+export interface StreamClose {
+  id: number;
+  code: string;
+  reason: string;
+  received: number;
+}
+
+function write$StreamClose(m: MessageInit<StreamClose>, w: Writer): void {
+  if (m.id != null && m.id !== 0) w.uint32(8).uint32(checkUint32(m.id, 'beckon.StreamClose.id'));
+  if (m.code != null && m.code !== '') w.uint32(18).string(checkString(m.code, 'beckon.StreamClose.code'));
+  if (m.reason != null && m.reason !== '') w.uint32(26).string(checkString(m.reason, 'beckon.StreamClose.reason'));
+  if (m.received != null && m.received !== 0) w.uint32(33).double(checkNumber(m.received, 'beckon.StreamClose.received'));
+}
+
+function read$StreamClose(r: Reader, length: number): StreamClose {
+  const end = r.pos + length;
+  const m: StreamClose = { id: 0, code: '', reason: '', received: 0 };
+  while (r.pos < end) {
+    const tag = r.uint32();
+    switch (tag) {
+      case 8:
+        m.id = r.uint32();
+        break;
+      case 18:
+        m.code = readString(r);
+        break;
+      case 26:
+        m.reason = readString(r);
+        break;
+      case 33:
+        m.received = r.double();
+        break;
+      default:
+        skipField(r, tag);
+    }
+  }
+  checkEnd(r, end);
+  return m;
+}
+
+export const StreamClose: MessageType<StreamClose> = defineMessage<StreamClose>({
+  name: 'beckon.StreamClose',
+  lane: 'reliable',
+  policy: 'member-to-host',
+  maxBytes: 0,
+  maxRate: 0,
+  write: write$StreamClose,
+  read: read$StreamClose,
+});
+
 export const messageTypes: readonly [
   typeof Participant,
   typeof Hello,
@@ -905,6 +1173,11 @@ export const messageTypes: readonly [
   typeof AckRefusal,
   typeof Chunk,
   typeof Error,
+  typeof StreamOpen,
+  typeof StreamChunk,
+  typeof StreamGrant,
+  typeof StreamEnd,
+  typeof StreamClose,
 ] = [
   Participant,
   Hello,
@@ -922,4 +1195,9 @@ export const messageTypes: readonly [
   AckRefusal,
   Chunk,
   Error,
+  StreamOpen,
+  StreamChunk,
+  StreamGrant,
+  StreamEnd,
+  StreamClose,
 ];

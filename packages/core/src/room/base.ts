@@ -7,8 +7,11 @@ import type { LaneConfig, LaneName } from '../lanes.ts';
 import { Registry } from '../schema.ts';
 import type { MessageInit, MessageType } from '../schema.ts';
 import type { PeerSession } from '../session/index.ts';
+import { ByteStreams, defaultByteStreamLimits } from '../streams/index.ts';
+import type { ByteSource, ByteStreamHandler, ByteStreamInfo, ByteStreamOptions, ByteStreamPolicy, ByteStreamWriter } from '../streams/index.ts';
 import type { Transport } from '../transport.ts';
 import { describe, hex, now } from '../util.ts';
+import { registerStreams } from './sessions.ts';
 import type { ConnectionState, MessageMeta, Participant, RoomEvents, RoomOptions } from './types.ts';
 
 type Handler = (value: object, meta: MessageMeta) => void;
@@ -28,13 +31,56 @@ export abstract class Room {
   protected connectionState: ConnectionState = 'idle';
   /** Refused frames by error code. */
   readonly errorCounts: Partial<Record<BeckonErrorCode, number>> = {};
+  /** Byte streams to and from every peer of this room. */
+  protected readonly streams: ByteStreams;
 
-  constructor(options: RoomOptions) {
+  constructor(options: RoomOptions, streamPolicy?: ByteStreamPolicy) {
     this.options = options;
     this.transport = options.transport;
     this.lanes = options.lanes ?? defaultLanes;
     this.registry = new Registry(options.types);
+    this.streams = new ByteStreams({
+      limits: { ...defaultByteStreamLimits, ...options.streams },
+      selfId: () => this.selfId,
+      policy: streamPolicy,
+      isHost: () => this.isHost,
+      report: (error) => this.reportError(error),
+    });
+    registerStreams(this, this.streams);
   }
+
+  /**
+   * Receives byte streams sent with `topic` (one handler per topic): read `reader` as a ReadableStream or with
+   * `for await`; the sender may run only a window ahead of what is read. Returns the unsubscribe function.
+   */
+  onByteStream(topic: string, handler: ByteStreamHandler): () => void {
+    return this.streams.on(topic, handler);
+  }
+
+  /**
+   * Opens a byte stream to write a piece at a time: `write` waits while the receiver or the channel is behind,
+   * `close` resolves once the receiver has every byte, `abort` stops it. Throws `not-connected` without a link.
+   */
+  streamBytes(options: ByteStreamOptions): ByteStreamWriter {
+    const { hop, to } = this.streamRoute(options.to);
+    return this.streams.open(hop, options, to);
+  }
+
+  /**
+   * Sends a Blob, a Uint8Array or a ReadableStream as a byte stream, read a piece at a time (never copied whole).
+   * Resolves when the receiver has every byte; rejects with a BeckonError (`refused`, `cancelled`, `not-connected`, ...).
+   */
+  sendBytes(source: ByteSource, options: ByteStreamOptions): Promise<ByteStreamInfo> {
+    try {
+      const { hop, to } = this.streamRoute(options.to);
+      return this.streams.send(hop, source, options, to);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The peer a stream to `to` leaves through (`hop`), and its final recipient. */
+  protected abstract streamRoute(to: string | undefined): { hop: string; to: string };
 
   abstract readonly isHost: boolean;
   /** This participant's id. */

@@ -22,6 +22,7 @@ import type { Known } from './roster.ts';
 import type { Delivery, HostOptions, IdentityRecord, LinkInfo, Participant, RateLimit, SendOptions } from './types.ts';
 import { concat, RosterUpdates } from './roster-updates.ts';
 import { controlTypes, linkInfo, welcomeMessage } from './wire.ts';
+import { isStreamFrame } from '../streams/index.ts';
 
 /** A connected member: its link and its budget. */
 interface MemberSlot {
@@ -52,7 +53,7 @@ export class HostRoom extends Room {
   readonly #quarantine: Quarantine;
 
   constructor(options: HostOptions) {
-    super(options);
+    super(options, options.streamPolicy);
     this.#options = options;
     this.selfId = options.participantId ?? randomId(10);
     this.roomName = options.room ?? '';
@@ -150,9 +151,15 @@ export class HostRoom extends Room {
     if (this.connectionState === 'closed') return;
     this.setState('closed');
     this.#rosterUpdates.stop();
+    this.streams.close();
     for (const slot of this.#members.values()) slot.session.close('host closed');
     this.#members.clear();
     await this.transport.close();
+  }
+
+  protected streamRoute(to: string | undefined): { hop: string; to: string } {
+    if (to === undefined || to === '' || to === this.selfId) throw new BeckonError('policy-violation', 'A stream from the host needs a member as `to`');
+    return { hop: to, to };
   }
 
   #recipients(except: string): string[] {
@@ -254,6 +261,7 @@ export class HostRoom extends Room {
     const slot: MemberSlot = { participant, session, budget: new Budget(this.#rateLimit), removedReason: undefined };
     this.#members.set(id, slot);
     session.setReceivePolicy(this.#memberPolicy(slot));
+    this.streams.attach(id, session);
     // A reload often arrives before the old link is noticed dead: the new link replaces it. If the old one is in
     // fact alive (a duplicated tab), it is told why, so it does not reconnect and push this one out in turn.
     if (previous) {
@@ -323,6 +331,15 @@ export class HostRoom extends Room {
     if (frame.type === Leave.id) {
       slot.session.close('left');
       return;
+    }
+    // Byte streams have budgets of their own: the credit this side grants bounds their chunks.
+    if (isStreamFrame(frame)) {
+      return this.streams.receive(from, frame, {
+        take: () => slot.budget.take(),
+        strike: () => {
+          if (slot.budget.strike()) this.#removeFlooder(slot);
+        },
+      });
     }
     if (!slot.budget.take()) {
       const error = new BeckonError('rate-limited', `${from} is sending faster than ${slot.budget.perSecond}/s; frame dropped`, { peer: from, lane });
@@ -412,6 +429,7 @@ export class HostRoom extends Room {
     const slot = this.#members.get(id);
     if (!slot || slot.session !== session) return;
     this.#members.delete(id);
+    this.streams.detach(id, session, reason);
     const known = this.#roster.get(id);
     if (known) known.goneAt = now();
     const participant = this.participantMap.get(id);

@@ -18,6 +18,7 @@ import { IncomingStream, OutgoingStream } from './redelivery.ts';
 import { protocolVersion } from './types.ts';
 import type { ConnectionState, Delivery, LinkInfo, MemberOptions, RequestOptions, SendOptions } from './types.ts';
 import { controlTypes, decodeControl, delivery, fromMessage, linkInfo, relayedCode, roleValues } from './wire.ts';
+import { isStreamFrame } from '../streams/index.ts';
 
 /** Frames from the host kept while the welcome is checked; a peer posing as host cannot make it grow beyond this. */
 const maxEarlyFrames = 1000;
@@ -245,6 +246,12 @@ export class MemberRoom extends Room {
     });
   }
 
+  protected streamRoute(to: string | undefined): { hop: string; to: string } {
+    if (this.connectionState !== 'open') throw new BeckonError('not-connected', `Cannot stream: the room is ${this.connectionState}`);
+    const host = this.#hostParticipantId;
+    return { hop: host, to: to === undefined || to === '' ? host : to };
+  }
+
   /** After a (re)join: everything not acknowledged yet goes out again, in order. */
   #resend(): void {
     const session = this.#session;
@@ -272,6 +279,7 @@ export class MemberRoom extends Room {
     this.setState('closed');
     clearTimeout(this.#reconnectTimer);
     this.#failOutbox('left the room');
+    this.streams.close();
     if (session && !session.closed) {
       try {
         session.send({ type: Leave.id, payload: Leave.encode({ reason: 'left' }) }, 'reliable', false);
@@ -332,6 +340,7 @@ export class MemberRoom extends Room {
         return;
       }
       default:
+        if (isStreamFrame(frame)) return this.streams.receive(this.#hostParticipantId, frame);
         // Redelivered after a reconnect but already handled: drop the copy.
         if (!this.#fromHostStream.accept(frame.id)) return;
         this.deliverLocal(frame, lane, frame.from || this.#hostParticipantId, false);
@@ -367,6 +376,7 @@ export class MemberRoom extends Room {
     // The roster is the host's as of its last update, which may predate our own join.
     if (welcome.self) this.participantMap.set(this.selfId, fromMessage(welcome.self));
     if (!this.#hostParticipantId) this.#hostParticipantId = hostPeer;
+    if (this.#session) this.streams.attach(this.#hostParticipantId, this.#session);
     this.#attempt = 0;
     this.setState('open');
     this.emit('participants', this.participants);
@@ -377,6 +387,7 @@ export class MemberRoom extends Room {
   }
 
   #lost(session: PeerSession, reason: string): void {
+    this.streams.detach(this.#hostParticipantId, session, reason);
     if (session !== this.#session || this.connectionState === 'closed') return;
     this.#session = undefined;
     if (this.connectionState !== 'open') return; // join() is still running and reports its own failure
@@ -402,6 +413,7 @@ export class MemberRoom extends Room {
   #giveUp(reason?: BeckonError): void {
     this.#closedBy ??= reason;
     this.#failOutbox(reason?.message ?? 'gave up reconnecting');
+    this.streams.close();
     this.setState('closed');
     void this.transport.close();
   }

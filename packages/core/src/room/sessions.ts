@@ -10,6 +10,17 @@ export function registerSessions(room: object, lookup: (participantId: string | 
   lookups.set(room, lookup);
 }
 
+const streamHubs = new WeakMap<object, { heldBytes(peer: string): number }>();
+
+/** Where tests read how many unread stream bytes a room holds for a peer. */
+export function registerStreams(room: object, hub: { heldBytes(peer: string): number }): void {
+  streamHubs.set(room, hub);
+}
+
+export function findStreams(room: object): { heldBytes(peer: string): number } | undefined {
+  return streamHubs.get(room);
+}
+
 export function findSession(room: object, participantId?: string): PeerSession | undefined {
   return lookups.get(room)?.(participantId);
 }

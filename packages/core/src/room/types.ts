@@ -3,6 +3,7 @@ import type { Identity } from '../ids.ts';
 import type { LaneConfig, LaneName } from '../lanes.ts';
 import type { MessageType } from '../schema.ts';
 import type { DeliveryResult, SessionOptions, SessionStats, TransferProgress } from '../session/index.ts';
+import type { ByteStreamLimits, ByteStreamPolicy } from '../streams/index.ts';
 import type { ChannelParams, Transport } from '../transport.ts';
 import type { HostCredentials, Invite } from '../trust.ts';
 
@@ -95,6 +96,8 @@ export interface RoomOptions {
   readonly types?: Iterable<MessageType>;
   readonly lanes?: readonly LaneConfig[];
   readonly session?: Partial<SessionOptions>;
+  /** Limits on the byte streams this participant receives, per peer (`onByteStream`). */
+  readonly streams?: Partial<ByteStreamLimits>;
   /** Display name of this participant. */
   readonly name?: string;
   readonly metadata?: Readonly<Record<string, string>>;
@@ -128,6 +131,11 @@ export interface HostOptions extends RoomOptions {
   readonly rateLimit?: Partial<RateLimit> | false;
   /** Decides who may join: return true, or the reason for refusing. */
   readonly admit?: (request: JoinRequest) => true | string;
+  /**
+   * Which byte streams members may send: to the host (`to` is the host's id) or relayed to another member. Default: to
+   * the host, any topic it has an `onByteStream` handler for; to other members, none.
+   */
+  readonly streamPolicy?: ByteStreamPolicy;
   /** A new link must send Join within this long. */
   readonly joinTimeoutMs?: number;
   /** Most links waiting to join at once (default 32); more are turned away before they negotiate. */

@@ -246,6 +246,24 @@ export class PeerSession {
     return sentFrame(seq, 0, settlement);
   }
 
+  /**
+   * Sends a frame the caller encoded whole, unacknowledged, on a reliable lane: the byte streams' hook, so a stream
+   * chunk's data is copied once on its way to the channel. The bytes are lent for the call, as to `Channel.send`
+   * (copied when they must wait). Throws like `send`.
+   */
+  sendEncoded(bytes: Uint8Array, laneName: LaneName = ackLane): void {
+    const lane = this.#lanes.get(laneName);
+    if (this.#closed || !lane?.reliable) throw new BeckonError('not-connected', `No open ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
+    const now = lane.queue.length === 0 && !(this.#handling > 0 && laneName === ackLane) && lane.channel.state === 'open';
+    if (now && this.#bufferedWithin(lane, this.#options.highWaterMark) && this.#write(lane, bytes)) return this.#reportBuffered(laneName, lane);
+    if (this.#closed) return;
+    this.#assertRoom(lane, bytes.length);
+    lane.queue.push({ bytes: bytes.slice(), roomy: false });
+    lane.queuedBytes += bytes.length;
+    if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
+    else this.#flush(lane);
+  }
+
   close(reason = 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;

@@ -6,6 +6,8 @@ import { startServer } from '@beckon/cli';
 import type { LabReporter } from '../namespace.ts';
 import type { LaneKind, RttResult, System } from '../pair.ts';
 import { systems } from '../pair.ts';
+import type { Page } from 'playwright';
+import type { MemoryProbe } from '../memory.ts';
 import { compareSystems } from './overhead.ts';
 import type { DriverHandle, OverheadInput, OverheadResult } from './overhead.ts';
 import { chromiumArgs, chromiumPath } from '../../../../../scripts/chromium.ts';
@@ -18,6 +20,39 @@ interface PageApi {
   driver(system: System, responderId: string): Promise<void>;
   rtt(system: System, lane: LaneKind, count: number): Promise<RttResult>;
   bulk(system: System, bytes: number): Promise<number>;
+  streamBulk(bytes: number): Promise<number>;
+}
+
+/**
+ * Memory of the two pages over CDP (`Runtime.getHeapUsage`: the JS heap plus ArrayBuffer backing stores), sampled
+ * every 10 ms during a transfer, each page collected first; the driver page sends, the responder page receives.
+ */
+async function pageMemoryProbe(sender: Page, receiver: Page): Promise<MemoryProbe> {
+  const sessions = await Promise.all([sender, receiver].map((page) => page.context().newCDPSession(page)));
+  const used = async (session: (typeof sessions)[number]): Promise<number> => {
+    const usage = await session.send('Runtime.getHeapUsage');
+    return usage.usedSize + (usage.backingStorageSize ?? 0);
+  };
+  return {
+    async start() {
+      await Promise.all(sessions.map((session) => session.send('HeapProfiler.collectGarbage')));
+      const base = await Promise.all(sessions.map(used));
+      const peak = [...base];
+      let sampling = true;
+      const loop = (async () => {
+        while (sampling) {
+          const now = await Promise.all(sessions.map(used));
+          now.forEach((value, i) => (peak[i] = Math.max(peak[i]!, value)));
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })();
+      return async () => {
+        sampling = false;
+        await loop;
+        return { sender: peak[0]! - base[0]!, receiver: peak[1]! - base[1]! };
+      };
+    },
+  };
 }
 
 /** Bundles packages/bench/browser with vite into a temporary directory. */
@@ -66,10 +101,11 @@ export async function overheadChromium(input: OverheadInput, reporter: LabReport
       drivers[system] = {
         rtt: (lane, count) => call(driverPage, 'rtt', system, lane, count),
         bulk: (bytes) => call(driverPage, 'bulk', system, bytes),
+        ...(system === 'beckon' ? { streamBulk: (bytes: number) => call(driverPage, 'streamBulk', bytes) } : {}),
       };
     }
     reporter.log('pages connected: beckon, raw, peerjs');
-    const result = await compareSystems(drivers, input, reporter);
+    const result = await compareSystems(drivers, input, reporter, await pageMemoryProbe(driverPage, responderPage));
     return { ...result, chromium: browser.version() };
   } finally {
     await browser.close();

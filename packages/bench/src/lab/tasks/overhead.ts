@@ -2,6 +2,8 @@ import { startServer } from '@beckon/cli';
 import { measureInterleaved, quantile, summarize } from '../../harness/stats.ts';
 import type { Summary } from '../../harness/stats.ts';
 import type { LabReporter } from '../namespace.ts';
+import { nodeMemoryProbe } from '../memory.ts';
+import type { MemoryProbe } from '../memory.ts';
 import { cleanupLabWebRTC, installLabWebRTC } from '../node-webrtc.ts';
 import { startDriver, startResponder, systems } from '../pair.ts';
 import type { Driver, LaneKind, Responder, SignalServer, System } from '../pair.ts';
@@ -35,20 +37,35 @@ export interface OverheadResult {
       readonly lost: Record<System, number>;
     }
   >;
-  readonly bulk: { readonly mbps: Record<System, Summary>; readonly ratio: Record<System, Summary> };
+  readonly bulk: {
+    readonly mbps: Record<BulkSystem, Summary>;
+    readonly ratio: Record<BulkSystem, Summary>;
+    /** Peak memory above the level before each transfer, MiB, per end (Node: one process holds both). */
+    readonly peakMiB?: Record<BulkSystem, { readonly sender: Summary; readonly receiver: Summary }>;
+  };
 }
+
+/** The bulk transfer's variants: every system, and Beckon's byte stream beside its one-message transfer. */
+export type BulkSystem = System | 'beckon-stream';
+export const bulkSystems: readonly BulkSystem[] = ['beckon', 'beckon-stream', 'raw', 'peerjs'];
 
 /** Something that runs one system's driver, in this process or in a browser page. */
 export interface DriverHandle {
   rtt(lane: LaneKind, count: number): Promise<{ samples: number[]; lost: number }>;
   bulk(bytes: number): Promise<number>;
+  streamBulk?(bytes: number): Promise<number>;
 }
 
 /**
  * The comparison itself, shared by Node and browser runs: per lane, rounds of `pingsPerRound` sequential round
  * trips for each system in rotating order; then rounds of one bulk transfer each. Ratios are per round.
  */
-export async function compareSystems(drivers: Record<System, DriverHandle>, input: OverheadInput, reporter: LabReporter): Promise<OverheadResult> {
+export async function compareSystems(
+  drivers: Record<System, DriverHandle>,
+  input: OverheadInput,
+  reporter: LabReporter,
+  memory?: MemoryProbe,
+): Promise<OverheadResult> {
   const total = 2 * input.rttRounds + input.bulkRounds;
   let step = 0;
   const rtt = {} as OverheadResult['rtt'];
@@ -91,17 +108,45 @@ export async function compareSystems(drivers: Record<System, DriverHandle>, inpu
     ) as Record<System, Pooled>;
     rtt[lane] = { p50: measured.summaries, p99, p50Ratio: measured.ratios, p99Ratio, pooled, lost };
   }
+  const transfer = (system: BulkSystem, bytes: number): Promise<number> => {
+    if (system !== 'beckon-stream') return drivers[system].bulk(bytes);
+    const stream = drivers.beckon.streamBulk;
+    if (!stream) throw new Error('the beckon driver has no byte stream');
+    return stream(bytes);
+  };
+  const peaks = Object.fromEntries(bulkSystems.map((s) => [s, { sender: [] as number[], receiver: [] as number[] }])) as Record<
+    BulkSystem,
+    { sender: number[]; receiver: number[] }
+  >;
   const bulk = await measureInterleaved({
     variants: Object.fromEntries(
-      systems.map((system) => [system, async () => input.bulkBytes / 1e6 / (await drivers[system].bulk(input.bulkBytes))]),
-    ) as Record<System, () => Promise<number>>,
+      bulkSystems.map((system) => [
+        system,
+        async () => {
+          const stop = await memory?.start();
+          const seconds = await transfer(system, input.bulkBytes);
+          if (stop) {
+            const peak = await stop();
+            peaks[system].sender.push(peak.sender / 2 ** 20);
+            peaks[system].receiver.push(peak.receiver / 2 ** 20);
+          }
+          return input.bulkBytes / 1e6 / seconds;
+        },
+      ]),
+    ) as Record<BulkSystem, () => Promise<number>>,
     baseline: 'raw',
     rounds: input.bulkRounds,
     // The first transfers run before the JIT has compiled the send and receive paths (half speed for Beckon).
     warmupRounds: 1,
     onRound: () => reporter.progress(++step, total, 'bulk transfers'),
   });
-  return { rtt, bulk: { mbps: bulk.summaries, ratio: bulk.ratios } };
+  // The warm-up round's peaks are left out, like its speeds.
+  const peakMiB = memory
+    ? (Object.fromEntries(
+        bulkSystems.map((s) => [s, { sender: summarize(peaks[s].sender.slice(-input.bulkRounds)), receiver: summarize(peaks[s].receiver.slice(-input.bulkRounds)) }]),
+      ) as Record<BulkSystem, { sender: Summary; receiver: Summary }>)
+    : undefined;
+  return { rtt, bulk: { mbps: bulk.summaries, ratio: bulk.ratios, ...(peakMiB ? { peakMiB } : {}) } };
 }
 
 /** Node peers over node-datachannel, both ends in this process, on a real PeerServer. */
@@ -118,7 +163,7 @@ export async function overheadNode(input: OverheadInput, reporter: LabReporter):
       drivers[system] = await startDriver(system, signal, responder.id);
     }
     reporter.log('connected: beckon, raw, peerjs');
-    return await compareSystems(drivers, input, reporter);
+    return await compareSystems(drivers, input, reporter, nodeMemoryProbe);
   } finally {
     for (const driver of Object.values(drivers)) await driver.close().catch(() => {});
     for (const responder of responders) await responder.close().catch(() => {});
