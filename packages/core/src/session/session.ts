@@ -1,17 +1,18 @@
-import { appendAck, decodeFrame, encodeFrame, encodeFrameHead, maxAckBytes, writeFrame } from '../codec.ts';
+import { decodeFrame, encodeFrame, encodeFrameHead, maxAckBytes, writeFrame } from '../codec.ts';
 import type { Frame, FrameInit } from '../codec.ts';
 import { Emitter } from '../emitter.ts';
 import { BeckonError } from '../errors.ts';
 import { Ack, Chunk, Heartbeat } from '../gen/control.ts';
-import { isReliable } from '../lanes.ts';
 import type { LaneName } from '../lanes.ts';
-import type { Channel, Link } from '../transport.ts';
+import type { Link } from '../transport.ts';
 import { Writer } from '../wire/index.ts';
 import { now } from '../util.ts';
 import { AckWindow, PendingDeliveries } from './acks.ts';
 import { Settlement } from './settlement.ts';
-import { chunkOverhead, nextChunkFrame } from './chunks.ts';
-import type { OutgoingTransfer } from './chunks.ts';
+import { LaneSender } from './lane-sender.ts';
+import type { LaneSenderContext } from './lane-sender.ts';
+import { sentFrame } from './sent.ts';
+import type { SentFrame } from './sent.ts';
 import { Liveness } from './liveness.ts';
 import { defaultSessionOptions } from './options.ts';
 import type { ReceivePolicy, SessionOptions } from './options.ts';
@@ -23,54 +24,6 @@ const ackLane: LaneName = 'reliable';
 const noRefusals: never[] = [];
 /** While a link is busy, one heartbeat in this many intervals still goes out, for the round-trip time. */
 const beatsPerRttProbe = 5;
-
-/**
- * A frame waiting to be sent (`roomy`: its buffer has room for an ack after it), or a chunked message whose chunk
- * frames are made one at a time as the channel drains.
- */
-type Queued = { readonly bytes: Uint8Array; readonly roomy: boolean } | OutgoingTransfer;
-
-/** What `send` returns: the frame's sequence number, its transfer id if chunked, and its outcome. */
-export interface SentFrame {
-  readonly seq: number;
-  readonly transfer: number;
-  readonly settlement: Settlement;
-  /** The outcome as a promise (made when first read); never rejects. */
-  readonly settled: Promise<DeliveryResult>;
-}
-
-// A class, not an object literal with a getter: V8 makes those slowly, and one is made per frame.
-class Sent implements SentFrame {
-  readonly seq: number;
-  readonly transfer: number;
-  readonly settlement: Settlement;
-
-  constructor(seq: number, transfer: number, settlement: Settlement) {
-    this.seq = seq;
-    this.transfer = transfer;
-    this.settlement = settlement;
-  }
-
-  get settled(): Promise<DeliveryResult> {
-    return this.settlement.promise;
-  }
-}
-
-function sentFrame(seq: number, transfer: number, settlement: Settlement): SentFrame {
-  return new Sent(seq, transfer, settlement);
-}
-
-interface LaneState {
-  readonly channel: Channel;
-  readonly reliable: boolean;
-  readonly queue: Queued[];
-  queuedBytes: number;
-  /**
-   * At least what the channel holds: its last reading plus what was written since. The count falls only on its own,
-   * so while this is under a limit the channel is too, and the native getter (a call into the WebRTC stack) is skipped.
-   */
-  bufferedAtMost: number;
-}
 
 /**
  * One peer's side of one link: framing, chunking, back-pressure, acknowledgements and liveness.
@@ -91,7 +44,7 @@ export class PeerSession {
     rttMs: undefined,
   };
   readonly #options: SessionOptions;
-  readonly #lanes = new Map<LaneName, LaneState>();
+  readonly #lanes = new Map<LaneName, LaneSender>();
   readonly #pending = new PendingDeliveries((result) => this.events.emit('delivery', result));
   readonly #acks: AckWindow;
   readonly #reassembly: Reassembly;
@@ -103,6 +56,7 @@ export class PeerSession {
   #handling = 0;
   #deferredFlush = false;
   #lastSentAt = 0;
+  readonly #laneContext: LaneSenderContext;
   #skippedBeats = 0;
   #policy: ReceivePolicy | undefined;
 
@@ -111,9 +65,8 @@ export class PeerSession {
     const merged = { ...defaultSessionOptions, ...options };
     // The queue resumes on bufferedamountlow, which only fires if the channel once held more than the threshold.
     this.#options = { ...merged, lowWaterMark: Math.min(merged.lowWaterMark, merged.highWaterMark) };
-    for (const [name, channel] of link.channels) {
-      this.#lanes.set(name, { channel, reliable: isReliable(channel.lane), queue: [], queuedBytes: 0, bufferedAtMost: 0 });
-    }
+    this.#laneContext = this.#makeLaneContext();
+    for (const [name, channel] of link.channels) this.#lanes.set(name, new LaneSender(channel, name === ackLane, this.#laneContext));
     this.#acks = new AckWindow(this.#options.ackDelayMs, (ack) => this.#sendControl({ type: Ack.id, payload: Ack.encode(ack) }, ackLane), this.#options.ackSpacingMs);
     this.#reassembly = new Reassembly(this.#options);
     this.#liveness = new Liveness(this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs, {
@@ -148,7 +101,7 @@ export class PeerSession {
         onClose: () => this.#onLaneClose(name),
         onError: (error) => this.#onLaneError(name, error),
         onMessage: (data) => this.#receive(name, data),
-        onBufferedAmountLow: () => this.#flush(state),
+        onBufferedAmountLow: () => state.flush(),
       });
     }
     this.link.onClose((reason) => this.close(reason));
@@ -188,22 +141,18 @@ export class PeerSession {
     if (whole === undefined || whole.length > limit) {
       // The head is encoded once and the message chunked from it and the payload, which is never copied whole.
       const head = encodeFrameHead(init, seq, sentAt);
-      const size = head.length + init.payload.length;
-      this.#assertChunkable(lane, laneName, size);
       transfer = this.#nextTransfer++;
-      this.#enqueueChunks(lane, [head, init.payload], size, transfer, init.type);
+      lane.enqueueChunks([head, init.payload], head.length + init.payload.length, transfer, init.type);
     } else if (lane.reliable) {
-      this.#assertRoom(lane, whole.length);
-      lane.queue.push({ bytes: whole, roomy: true });
-      lane.queuedBytes += whole.length;
+      lane.enqueue(whole, true);
     } else {
-      return sentFrame(seq, transfer, Settlement.of(this.#sendUnreliable(lane, laneName, whole)));
+      return sentFrame(seq, transfer, Settlement.of(lane.sendUnreliable(whole)));
     }
 
     const settlement = seq ? this.#pending.track(seq) : Settlement.of({ ok: true, seq, at: now() });
     // A reply sent while a frame is being handled leaves once that frame is acknowledged, so it carries the ack.
     if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
-    else this.#flush(lane);
+    else lane.flush();
     return sentFrame(seq, transfer, settlement);
   }
 
@@ -213,11 +162,10 @@ export class PeerSession {
    * big for one frame, or it has to wait (frames queued ahead of it, a reply waiting to carry the ack of the frame being
    * handled, a channel that is full or not open).
    */
-  #sendDirect(lane: LaneState, laneName: LaneName, init: FrameInit, seq: number, sentAt: number, limit: number): SentFrame | undefined {
+  #sendDirect(lane: LaneSender, laneName: LaneName, init: FrameInit, seq: number, sentAt: number, limit: number): SentFrame | undefined {
     const reliable = lane.reliable;
-    if (reliable && (lane.queue.length > 0 || (this.#handling > 0 && laneName === ackLane))) return undefined;
-    if (lane.channel.state !== 'open') return undefined;
-    if (!this.#bufferedWithin(lane, reliable ? this.#options.highWaterMark : this.#options.unreliableDropThreshold)) return undefined;
+    if (reliable && this.#handling > 0 && laneName === ackLane) return undefined;
+    if (!lane.canWriteNow()) return undefined;
     const ack = laneName === ackLane ? this.#acks.pending() : 0;
     const writer = Writer.create();
     writeFrame(writer, init, seq, sentAt, ack);
@@ -227,22 +175,13 @@ export class PeerSession {
     }
     // Tracked before the write: a write that finds the lane gone closes the session, which fails what it tracks.
     const settlement = reliable ? (seq ? this.#pending.track(seq) : Settlement.of({ ok: true, seq, at: now() })) : undefined;
-    const written = this.#write(lane, writer.view());
+    const written = lane.write(writer.view());
     writer.release();
-    this.#reportBuffered(laneName, lane);
-    if (settlement === undefined) {
-      const result: DeliveryResult = written
-        ? { ok: true, seq: 0, at: now() }
-        : { ok: false, seq: 0, error: new BeckonError('delivery-failed', `The ${laneName} lane to ${this.peer} refused the frame`, { peer: this.peer, lane: laneName }) };
-      return sentFrame(seq, 0, Settlement.of(result));
-    }
+    this.#reportBuffered(lane);
+    if (settlement === undefined) return sentFrame(seq, 0, Settlement.of(written ? { ok: true, seq: 0, at: now() } : lane.refusedResult()));
     if (written && ack) this.#acks.told(ack);
     // The channel's own queue was full: the frame waits for low water like any other (a refused one was reported).
-    if (!written && !this.#closed && lane.channel.bufferedAmount > 0) {
-      const bytes = encodeFrame(init, maxAckBytes, seq, sentAt);
-      lane.queue.push({ bytes, roomy: true });
-      lane.queuedBytes += bytes.length;
-    }
+    if (!written && lane.congested) lane.enqueue(encodeFrame(init, maxAckBytes, seq, sentAt), true);
     return sentFrame(seq, 0, settlement);
   }
 
@@ -254,14 +193,12 @@ export class PeerSession {
   sendEncoded(bytes: Uint8Array, laneName: LaneName = ackLane): void {
     const lane = this.#lanes.get(laneName);
     if (this.#closed || !lane?.reliable) throw new BeckonError('not-connected', `No open ${laneName} lane to peer ${this.peer}`, { peer: this.peer, lane: laneName });
-    const now = lane.queue.length === 0 && !(this.#handling > 0 && laneName === ackLane) && lane.channel.state === 'open';
-    if (now && this.#bufferedWithin(lane, this.#options.highWaterMark) && this.#write(lane, bytes)) return this.#reportBuffered(laneName, lane);
+    const deferred = this.#handling > 0 && laneName === ackLane;
+    if (!deferred && lane.canWriteNow() && lane.write(bytes)) return this.#reportBuffered(lane);
     if (this.#closed) return;
-    this.#assertRoom(lane, bytes.length);
-    lane.queue.push({ bytes: bytes.slice(), roomy: false });
-    lane.queuedBytes += bytes.length;
-    if (this.#handling > 0 && laneName === ackLane) this.#deferredFlush = true;
-    else this.#flush(lane);
+    lane.enqueue(bytes.slice(), false);
+    if (deferred) this.#deferredFlush = true;
+    else lane.flush();
   }
 
   close(reason = 'closed'): void {
@@ -272,125 +209,45 @@ export class PeerSession {
     this.#pending.failAll(new BeckonError('delivery-failed', `Link to ${this.peer} closed (${reason}) before delivery was acknowledged`, { peer: this.peer }));
     this.#reassembly.clear();
     this.stats.reassemblyBytes = 0;
-    for (const lane of this.#lanes.values()) {
-      lane.queue.length = 0;
-      lane.queuedBytes = 0;
-    }
+    for (const lane of this.#lanes.values()) lane.clear();
     this.link.close();
     this.events.emit('closed', { reason });
   }
 
-  /** Unreliable frames never wait: written now, or dropped while the channel is congested (stale state is worthless). */
-  #sendUnreliable(lane: LaneState, laneName: LaneName, bytes: Uint8Array): DeliveryResult {
-    if (!this.#bufferedWithin(lane, this.#options.unreliableDropThreshold)) {
-      this.stats.dropped++;
-      return { ok: false, seq: 0, error: new BeckonError('queue-full', `The ${laneName} lane to ${this.peer} is congested; frame dropped`, { peer: this.peer, lane: laneName }) };
-    }
-    const written = this.#write(lane, bytes);
-    this.#reportBuffered(laneName, lane);
-    return written
-      ? { ok: true, seq: 0, at: now() }
-      : { ok: false, seq: 0, error: new BeckonError('delivery-failed', `The ${laneName} lane to ${this.peer} refused the frame`, { peer: this.peer, lane: laneName }) };
-  }
-
-  #assertChunkable(lane: LaneState, laneName: LaneName, size: number): void {
-    const details = { peer: this.peer, lane: laneName };
-    if (!lane.reliable) {
-      throw new BeckonError(
-        'oversized',
-        `Message of ${size} bytes exceeds the ${this.frameLimit}-byte frame limit of the ${laneName} lane; unreliable lanes do not chunk, send it on a reliable lane`,
-        details,
-      );
-    }
-    if (size > this.#options.maxMessageBytes) {
-      throw new BeckonError('oversized', `Message of ${size} bytes exceeds maxMessageBytes (${this.#options.maxMessageBytes})`, details);
-    }
-    this.#assertRoom(lane, size);
-  }
-
-  #assertRoom(lane: LaneState, bytes: number): void {
-    if (lane.queuedBytes + bytes > this.#options.maxQueuedBytes) {
-      throw new BeckonError(
-        'queue-full',
-        `Send queue to ${this.peer} is full (${lane.queuedBytes} of ${this.#options.maxQueuedBytes} bytes queued)`,
-        { peer: this.peer, lane: lane.channel.lane.name },
-      );
-    }
-  }
-
-  #enqueueChunks(lane: LaneState, segments: readonly Uint8Array[], length: number, transfer: number, type: number): void {
-    const chunkSize = this.frameLimit - chunkOverhead;
-    // Chunk frames are encoded lazily in #flush: nothing is copied up front, and the first chunk leaves at once.
-    lane.queue.push({ segments, message: { length }, transfer, type, chunkSize, count: Math.ceil(length / chunkSize), index: 0 });
-    lane.queuedBytes += length;
-  }
-
-  #flush(lane: LaneState): void {
-    if (this.#closed || lane.channel.state !== 'open') return;
-    while (lane.queue.length > 0 && this.#bufferedWithin(lane, this.#options.highWaterMark)) {
-      const next = lane.queue[0]!;
-      if ('bytes' in next) {
-        // Any small frame leaving on the ack lane carries the latest ack (protobuf fields may come in any order).
-        const ack = lane.channel.lane.name === ackLane && next.bytes.length + maxAckBytes <= this.frameLimit ? this.#acks.pending() : 0;
-        const written = this.#write(lane, ack ? appendAck(next.bytes, ack, next.roomy) : next.bytes);
-        if (written && ack) this.#acks.told(ack);
-        if (!written && lane.channel.bufferedAmount > 0) break; // the channel's own queue is full: wait for low water
-        lane.queue.shift();
-        lane.queuedBytes -= next.bytes.length;
-        continue;
-      }
-      const written = this.#write(lane, nextChunkFrame(next));
-      if (!written && lane.channel.bufferedAmount > 0) break;
-      const start = next.index * next.chunkSize;
-      const sent = Math.min(next.message.length, start + next.chunkSize);
-      lane.queuedBytes -= sent - start;
-      next.index++;
-      if (next.index >= next.count) lane.queue.shift();
-      if (!written) continue;
-      this.events.emit('progress', { direction: 'send', peer: this.peer, transfer: next.transfer, type: next.type, bytes: sent, totalBytes: next.message.length });
-    }
-    this.#reportBuffered(lane.channel.lane.name, lane);
-  }
-
-  /** Whether the channel holds at most `limit` bytes, reading its count only when our writes could have passed it. */
-  #bufferedWithin(lane: LaneState, limit: number): boolean {
-    if (lane.bufferedAtMost <= limit) return true;
-    lane.bufferedAtMost = lane.channel.bufferedAmount;
-    return lane.bufferedAtMost <= limit;
-  }
-
-  /** Hands one frame to the channel; false if the channel refused it. */
-  #write(lane: LaneState, bytes: Uint8Array): boolean {
-    try {
-      lane.channel.send(bytes);
-    } catch (cause) {
-      if (lane.channel.state !== 'open') {
-        this.close('lane closed');
-      } else if (lane.channel.bufferedAmount === 0 || !lane.reliable) {
-        // Refused by an idle channel, or on a lane that never waits: it can never be sent as it is.
+  #makeLaneContext(): LaneSenderContext {
+    return {
+      peer: this.link.remoteId,
+      options: this.#options,
+      frameLimit: () => this.frameLimit,
+      pendingAck: () => this.#acks.pending(),
+      toldAck: (seq) => this.#acks.told(seq),
+      isClosed: () => this.#closed,
+      laneGone: () => this.close('lane closed'),
+      refused: (error) => {
         this.stats.dropped++;
-        const lanes = lane.channel.lane.name;
-        this.events.emit('error', new BeckonError('lane-error', `The ${lanes} lane refused a frame: ${String(cause)}`, { peer: this.peer, lane: lanes, cause }));
-      }
-      return false;
-    }
-    lane.bufferedAtMost += bytes.length;
-    this.stats.framesSent++;
-    this.stats.bytesSent += bytes.length;
-    this.#lastSentAt = now();
-    return true;
+        this.events.emit('error', error);
+      },
+      dropped: () => this.stats.dropped++,
+      wrote: (bytes) => {
+        this.stats.framesSent++;
+        this.stats.bytesSent += bytes;
+        this.#lastSentAt = now();
+      },
+      progress: (progress) => this.events.emit('progress', progress),
+      backlogChanged: (lane) => this.#reportBuffered(lane),
+    };
   }
 
-  #reportBuffered(laneName: LaneName, lane: LaneState): void {
+  #reportBuffered(lane: LaneSender): void {
     if (this.events.listenerCount('buffered-amount') === 0) return;
-    this.events.emit('buffered-amount', { lane: laneName, bufferedAmount: lane.channel.bufferedAmount, queuedBytes: lane.queuedBytes });
+    this.events.emit('buffered-amount', { lane: lane.name, bufferedAmount: lane.channel.bufferedAmount, queuedBytes: lane.queuedBytes });
   }
 
   /** Writes a small control frame straight to the channel, ahead of any queued bulk data. */
   #sendControl(init: FrameInit, laneName: LaneName): void {
     const lane = this.#lanes.get(laneName) ?? this.#lanes.get(ackLane);
     if (!lane || this.#closed || lane.channel.state !== 'open') return;
-    this.#write(lane, encodeFrame({ ...init, sentAt: init.sentAt || now() }));
+    lane.write(encodeFrame({ ...init, sentAt: init.sentAt || now() }));
   }
 
   #receive(lane: LaneName, data: Uint8Array): void {
@@ -434,8 +291,7 @@ export class PeerSession {
         if (frame.seq) this.#acks.note(frame.seq, refusal);
         if (this.#handling === 0 && this.#deferredFlush) {
           this.#deferredFlush = false;
-          const ackState = this.#lanes.get(ackLane);
-          if (ackState) this.#flush(ackState);
+          this.#lanes.get(ackLane)?.flush();
         }
       }
     }
