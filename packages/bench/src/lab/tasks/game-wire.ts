@@ -24,8 +24,44 @@ export interface WireDirection {
   readonly frameBytesPerSecond: number;
 }
 
+/** Packets of one kind in one direction, as the relay saw them. */
+export interface PacketKind {
+  readonly kind: string;
+  readonly direction: 'down' | 'up';
+  readonly packetsPerSecond: number;
+  /** With 28 bytes of IPv4 and UDP header per packet. */
+  readonly wireBytesPerSecond: number;
+}
+
+/**
+ * What a UDP packet between two WebRTC peers carries, from what is visible outside the encryption: STUN (ICE
+ * connectivity and consent checks), or a DTLS record whose plaintext length tells an SCTP packet holding only a SACK
+ * (12-byte common header + 16-byte SACK chunk) from one with data (SCTP DATA chunk header 16 + a Beckon frame).
+ */
+export function packetKind(data: Buffer): string {
+  const first = data[0] ?? 0;
+  if (first <= 3) return 'STUN (ICE checks)';
+  if (first === 23 && data.length >= 13) {
+    // DTLS 1.2 record: 13-byte header; AES-GCM adds an 8-byte explicit nonce and a 16-byte tag.
+    const plaintext = data.readUInt16BE(11) - 24;
+    if (plaintext === 28) return 'SCTP SACK alone';
+    if (plaintext > 28 + 16) return `SCTP DATA, ${bucket(plaintext - 28 - 16)} B frames`;
+    return `SCTP other (${plaintext} B)`;
+  }
+  return 'DTLS other';
+}
+
+function bucket(bytes: number): string {
+  if (bytes <= 32) return '≤ 32';
+  if (bytes <= 128) return '33–128';
+  if (bytes <= 1024) return '129–1024';
+  return '> 1024';
+}
+
 export interface WireRow {
   readonly scene: 'moving' | 'idle';
+  /** The packets by kind (see packetKind). */
+  readonly kinds: readonly PacketKind[];
   readonly entities: number;
   readonly seconds: number;
   readonly down: WireDirection;
@@ -71,18 +107,37 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
       await sleep(1500);
       const hostStats = hostSession(room, member.selfId)!.stats;
       const memberStats = memberSession(member)!.stats;
-      const phase = async (): Promise<{ seconds: number; routes: Map<string, { bytes: number; packets: number }>; hostFrames: number; memberFrames: number }> => {
+      const phase = async (): Promise<{
+        seconds: number;
+        routes: Map<string, { bytes: number; packets: number }>;
+        kinds: Map<string, { route: string; kind: string; bytes: number; packets: number }>;
+        hostFrames: number;
+        memberFrames: number;
+      }> => {
         const before = { routes: new Map([...relay.routes].map(([k, v]) => [k, { ...v }])), host: hostStats.bytesSent, member: memberStats.bytesSent };
+        const kinds = new Map<string, { route: string; kind: string; bytes: number; packets: number }>();
+        relay.onPacket = (route, data) => {
+          const kind = packetKind(data);
+          const entry = kinds.get(`${route} ${kind}`) ?? { route, kind, bytes: 0, packets: 0 };
+          entry.packets++;
+          entry.bytes += data.length + ipUdpHeaderBytes;
+          kinds.set(`${route} ${kind}`, entry);
+        };
         const started = performance.now();
         await sleep(input.seconds * 1000);
+        relay.onPacket = undefined;
         const seconds = (performance.now() - started) / 1000;
+        for (const entry of kinds.values()) {
+          entry.bytes /= seconds;
+          entry.packets /= seconds;
+        }
         const routes = new Map(
           [...relay.routes].map(([key, v]) => {
             const was = before.routes.get(key) ?? { packets: 0, bytes: 0 };
             return [key, { bytes: (v.bytes - was.bytes) / seconds, packets: (v.packets - was.packets) / seconds }] as const;
           }),
         );
-        return { seconds, routes, hostFrames: (hostStats.bytesSent - before.host) / seconds, memberFrames: (memberStats.bytesSent - before.member) / seconds };
+        return { seconds, routes, kinds, hostFrames: (hostStats.bytesSent - before.host) / seconds, memberFrames: (memberStats.bytesSent - before.member) / seconds };
       };
       const idle = await phase();
       reporter.progress(1, 2, 'idle scene on the wire');
@@ -108,6 +163,10 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
           scene: kind,
           entities: input.entities,
           seconds: measured.seconds,
+          kinds: [...measured.kinds.values()]
+            .filter((entry) => entry.route === downKey || entry.route === upKey)
+            .map((entry) => ({ kind: entry.kind, direction: entry.route === downKey ? 'down' : 'up', packetsPerSecond: entry.packets, wireBytesPerSecond: entry.bytes }) as const)
+            .sort((a, b) => b.wireBytesPerSecond - a.wireBytesPerSecond),
           down: direction(measured.routes.get(downKey), measured.hostFrames),
           up: direction(measured.routes.get(upKey), measured.memberFrames),
         });
