@@ -450,14 +450,23 @@ const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 
 
 /** The measured figures first: what the relay counted each way. */
 function wireSummary(wire: readonly WireRow[]): string[] {
-  const moving = wire.find((row) => row.scene === 'moving');
-  const idle = wire.find((row) => row.scene === 'idle');
+  const find = (scene: WireRow['scene'], inputs: WireRow['inputs']): WireRow | undefined => wire.find((row) => row.scene === scene && row.inputs === inputs);
+  const moving = find('moving', 'current');
+  const idle = find('idle', 'current');
+  const before = find('moving', 'every-tick');
+  const idleBefore = find('idle', 'every-tick');
   if (!moving || !idle) return ['The on-the-wire run did not complete.'];
   const kB = (bytes: number): string => (bytes / 1000).toFixed(1);
+  const bits = (row: WireRow): string => formatInteger((row.down.wireBytesPerSecond + row.up.wireBytesPerSecond) * 8);
+  const floor = idle.kinds.filter((kind) => !kind.kind.startsWith('SCTP DATA') && kind.kind !== 'SCTP SACK alone').reduce((sum, kind) => sum + kind.wireBytesPerSecond, 0);
+  const held = find('held', 'current');
+  const heldBefore = find('held', 'every-tick');
   return [
     `**Measured through the lab relay**, 256 moving entities cost ${kB(moving.down.wireBytesPerSecond)} KB/s down`,
     `(**${(moving.down.wireBytesPerSecond / snapshotRate / moving.entities).toFixed(2)} B per entity per snapshot**, all headers included) and`,
-    `${kB(moving.up.wireBytesPerSecond)} KB/s up (60 Hz inputs, acks); standing still, ${formatInteger(((idle.down.wireBytesPerSecond + idle.up.wireBytesPerSecond) * 8) / 1000)} kbit/s both ways.`,
+    `${kB(moving.up.wireBytesPerSecond)} KB/s up (acks as snapshots arrive; the player stands still)${before ? `, against ${kB(before.up.wireBytesPerSecond)} KB/s up with an input packet every tick` : ''};`,
+    held ? `holding a key, ${kB(held.up.wireBytesPerSecond)} KB/s up${heldBefore ? ` (${kB(heldBefore.up.wireBytesPerSecond)} KB/s every tick)` : ''};` : '',
+    `standing still, **${bits(idle)} bit/s per client** both ways${idleBefore ? ` (${bits(idleBefore)} bit/s with inputs every tick)` : ''}: heartbeats and their SACKs, and ${formatInteger(floor * 8)} bit/s of ICE checks and SCTP's own packets that Beckon does not send.`,
   ];
 }
 
@@ -486,7 +495,10 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
   ctx.progress(counts.length + 2, counts.length + 2, 'staleness');
   let wire: WireRow[] = [];
   try {
-    wire = (await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10 }, 120_000)).result.rows;
+    for (const inputs of ['every-tick', 'current'] as const) {
+      const run = await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10, inputs }, 120_000);
+      wire.push(...run.result.rows);
+    }
   } catch (error) {
     ctx.log(`wire run failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -589,7 +601,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         { label: 'Beckon frames down / up KB/s', align: 'right' },
       ],
       rows: wire.map((row) => [
-        row.scene,
+        `${row.scene === 'held' ? 'moving, key held' : row.scene}, ${row.inputs === 'current' ? 'inputs on change' : 'inputs every tick'}`,
         kB(row.down.wireBytesPerSecond),
         row.down.packetsPerSecond.toFixed(0),
         (row.down.wireBytesPerSecond / snapshotRate / row.entities).toFixed(2),
@@ -599,9 +611,10 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         `${kB(row.down.frameBytesPerSecond)} / ${kB(row.up.frameBytesPerSecond)}`,
       ]),
       note:
-        'Counted by the relay: every UDP packet between host and client (DTLS, SCTP, SACKs, heartbeats, acks, the client\'s 60 Hz inputs), ' +
-        'plus 28 bytes of IPv4 and UDP header each. The snapshot and input lane is the unreliable one; no impairment. "idle" is the same ' +
-        `scene standing still. ${wire[0]?.seconds.toFixed(0)} s each after 1.5 s of warm-up.`,
+        'Counted by the relay: every UDP packet between host and client (DTLS, SCTP, SACKs, heartbeats, acks, inputs), ' +
+        'plus 28 bytes of IPv4 and UDP header each. The snapshot and input lane is the unreliable one; no impairment; the player holds no key. ' +
+        '"idle" is the same scene standing still. "inputs every tick" is the client as it was (a 60 Hz input packet, 8 inputs deep, idle or not), ' +
+        `"inputs on change" the current one, each on a connection of its own. ${wire[0]?.seconds.toFixed(0)} s each after 1.5 s of warm-up.`,
     });
   }
   if (wire.some((row) => row.kinds.length > 0)) {
@@ -615,7 +628,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         { label: 'B/s (wire)', align: 'right' },
         { label: 'bit/s', align: 'right' },
       ],
-      rows: wire.flatMap((row) =>
+      rows: wire.filter((row) => row.inputs === 'current').flatMap((row) =>
         row.kinds
           .filter((kind) => kind.packetsPerSecond >= 0.05)
           .map((kind) => [row.scene, kind.direction, kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.wireBytesPerSecond), formatInteger(kind.wireBytesPerSecond * 8)]),

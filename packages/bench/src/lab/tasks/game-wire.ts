@@ -8,9 +8,14 @@ import type { LabReporter } from '../namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../node-webrtc.ts';
 import { ImpairedRelay } from '../relay.ts';
 
+/** How the client sends: `current` (changes at once, held controls at 20 Hz, nothing when still) or `every-tick`. */
+export type InputPolicy = 'current' | 'every-tick';
+
 export interface WireInput {
   readonly entities: number;
   readonly seconds: number;
+  /** Default `current`. */
+  readonly inputs?: InputPolicy;
 }
 
 /** One direction of a game link, as the relay saw it. */
@@ -59,7 +64,9 @@ function bucket(bytes: number): string {
 }
 
 export interface WireRow {
-  readonly scene: 'moving' | 'idle';
+  /** `held`: moving, and the player holds a key. */
+  readonly scene: 'moving' | 'held' | 'idle';
+  readonly inputs: InputPolicy;
   /** The packets by kind (see packetKind). */
   readonly kinds: readonly PacketKind[];
   readonly entities: number;
@@ -99,7 +106,9 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
       },
     });
     const member = await joinRoom({ transport: await createPeerJsTransport(signal), hostId: 'game-wire-host' });
-    const client = new GameClient(member, { rules, lane: 'unreliable' });
+    // The old way, for comparison in the same run: an input packet every tick, idle or not, 8 inputs deep.
+    const everyTick = { skipIdleInputs: false, inputBatchTicks: 1, inputRedundancy: 8 } as const;
+    const client = new GameClient(member, { rules, lane: 'unreliable', ...(input.inputs === 'every-tick' ? everyTick : {}) });
     useRelay(undefined);
     host.start();
     client.start();
@@ -144,7 +153,12 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
       moving = true;
       await sleep(500);
       const busy = await phase();
-      reporter.progress(2, 2, 'moving scene on the wire');
+      reporter.progress(2, 3, 'moving scene on the wire');
+      // The player holds a key (the scene has no avatar to move: this measures what the inputs cost).
+      client.setControls({ moveX: 1 });
+      await sleep(500);
+      const held = await phase();
+      reporter.progress(3, 3, 'moving scene, key held, on the wire');
       const keys = [...busy.routes.keys()].sort((a, b) => busy.routes.get(b)!.bytes - busy.routes.get(a)!.bytes);
       const [first = '', second = ''] = keys;
       const bytes = (key: string): number => busy.routes.get(key)?.bytes ?? 0;
@@ -158,9 +172,10 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
         packetsPerSecond: route?.packets ?? 0,
         frameBytesPerSecond: frames,
       });
-      for (const [kind, measured] of [['moving', busy], ['idle', idle]] as const) {
+      for (const [kind, measured] of [['moving', busy], ['held', held], ['idle', idle]] as const) {
         rows.push({
           scene: kind,
+          inputs: input.inputs ?? 'current',
           entities: input.entities,
           seconds: measured.seconds,
           kinds: [...measured.kinds.values()]
