@@ -48,15 +48,20 @@ describe('GameClient traffic', () => {
     const client = new GameClient(room, { rules: testRules });
     client.setControls({ moveX: 1 });
     for (let tick = 0; tick < 60; tick++) client.tickOnce();
-    // 60 ticks held: the change (tick 1), then one packet per 3 ticks (20 Hz) up to tick 58, not one per tick.
-    expect(batches.length).toBe(20);
+    // 60 ticks held and no snapshot to ack: the change (tick 1), then one packet per 4 ticks up to tick 57, not one per tick.
+    expect(batches.length).toBe(15);
     // Every packet repeats the 12 unacknowledged ticks as two entries: the change point and the newest.
     const last = batches.at(-1)!.inputs;
-    expect(last.map((input) => input.seq)).toEqual([47, 58]);
+    expect(last.map((input) => input.seq)).toEqual([46, 57]);
+    // An ack goes as a snapshot arrives and carries the held inputs: the next held packet waits 4 ticks from it.
+    client.receive(snapshot(1));
+    expect(batches.at(-1)!.inputs.at(-1)!.seq).toBe(60);
+    for (let tick = 0; tick < 3; tick++) client.tickOnce();
+    expect(batches.at(-1)!.inputs.at(-1)!.seq).toBe(60);
     expect(InputBatch.encode({ ack: 0, inputs: last }).length).toBeLessThan(16);
     client.setControls({});
     client.tickOnce();
-    expect(batches.at(-1)!.inputs.at(-1)).toMatchObject({ seq: 61, moveX: 0 });
+    expect(batches.at(-1)!.inputs.at(-1)).toMatchObject({ seq: 64, moveX: 0 });
     const before = batches.length;
     for (let tick = 0; tick < 60; tick++) client.tickOnce();
     expect(batches.length).toBe(before);
@@ -73,7 +78,7 @@ describe('GameClient traffic', () => {
       const batch = batches.splice(0).at(-1);
       if (batch) queue.receive(batch.inputs);
     }
-    // Sent at ticks 1 (a change), 4 (held), 5 (a change) and 8 (held); tick 9 waits for the next packet.
+    // Sent at ticks 1 (a change), 5 (a change) and 9 (held).
     const applied: Input[] = [];
     for (let input = queue.next(); input; input = queue.next()) applied.push(input);
     expect(applied.map((input) => [input.seq, input.moveX])).toEqual([
@@ -85,6 +90,7 @@ describe('GameClient traffic', () => {
       [6, -127],
       [7, -127],
       [8, -127],
+      [9, -127],
     ]);
     expect(queue.missed).toBe(0);
     // A hostile packet claiming a gap of two billion ticks queues at most the queue's bound.

@@ -23,8 +23,9 @@ export interface GameClientOptions {
   /** Ticks of unacknowledged inputs repeated in every packet (as change points: cheap). Default 12 (200 ms at 60 Hz). */
   readonly inputRedundancy?: number;
   /**
-   * Held controls go out at most every this many ticks, a few ticks per packet (a change goes at once, and acks as
-   * snapshots arrive). Default: the ticks per 20 Hz (3 at 60 Hz); 1 sends every tick.
+   * While controls are held, a packet goes at least every this many ticks, a few ticks per packet. Acks go as snapshots
+   * arrive and carry the held inputs too (at 20 snapshots/s they go first, so held controls cost no packets of their
+   * own); a change goes at once. Default: the ticks per 15 Hz (4 at 60 Hz); 1 sends every tick.
    */
   readonly inputBatchTicks?: number;
   /**
@@ -50,7 +51,7 @@ export interface AuthoritativeState {
 }
 
 /**
- * A player's side of a game: sends its controls when they change and, while held, a few ticks per packet (with the
+ * A player's side of a game: sends its controls when they change and, while held, with its acks or a few ticks per packet (with the
  * unacknowledged ones as change points, for redundancy), acks snapshots as they arrive, predicts its own avatar, and
  * shows everything else interpolated a little in the past. Standing still with nothing arriving, it sends nothing.
  */
@@ -88,7 +89,7 @@ export class GameClient {
     this.tickRate = options.rules.tickRate ?? defaultTickRate;
     this.receiver = new SnapshotReceiver(options.rules.schema, options.historySize ?? 64);
     this.inputs = new InputHistory(options.inputRedundancy ?? 12);
-    this.#batchTicks = Math.max(1, options.inputBatchTicks ?? Math.round(this.tickRate / 20));
+    this.#batchTicks = Math.max(1, options.inputBatchTicks ?? Math.round(this.tickRate / 15));
     this.interpolation = new InterpolationBuffer(options.rules.schema, options.interpolation);
     this.predictor = new Predictor({ ...options.prediction, applyInput: options.rules.applyInput, dt: 1 / this.tickRate });
     this.snapshotMeter = new RateMeter(1000, this.#now);
