@@ -149,7 +149,7 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
         return { seconds, routes, kinds, hostFrames: (hostStats.bytesSent - before.host) / seconds, memberFrames: (memberStats.bytesSent - before.member) / seconds };
       };
       const idle = await phase();
-      reporter.progress(1, 2, 'idle scene on the wire');
+      reporter.progress(1, 3, 'idle scene on the wire');
       moving = true;
       await sleep(500);
       const busy = await phase();
