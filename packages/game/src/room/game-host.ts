@@ -40,6 +40,9 @@ export interface ClientLink {
   /** Seq of the last snapshot sent identical to its baseline (the world standing still), 0 for none. */
   quietAt: number;
   fullSnapshotsSent: number;
+  /** Acks that moved `ack` on, and the seqs they skipped (snapshots or acks lost: loss over the round trip). */
+  acksAdvanced: number;
+  ackGaps: number;
   /** Snapshot payload bytes sent (the bit-packed data only). */
   bytesSent: number;
 }
@@ -219,7 +222,12 @@ export class GameHost {
 
   #acknowledge(client: ClientLink, ack: number): void {
     // Acks travel unordered: keep the newest, and never one for a snapshot not sent yet.
-    if (ack > client.ack && ack <= this.history.latestSeq) client.ack = ack;
+    if (ack > client.ack && ack <= this.history.latestSeq) {
+      // Seqs skipped between two acks: a snapshot or its ack was lost (a round trip's loss, for overlays).
+      if (client.ack > 0) client.ackGaps += ack - client.ack - 1;
+      client.acksAdvanced++;
+      client.ack = ack;
+    }
   }
 
   #addClient(participant: Participant): void {
@@ -230,5 +238,5 @@ export class GameHost {
 }
 
 function newClient(): ClientLink {
-  return { ack: 0, inputs: new InputQueue(), snapshotsSent: 0, snapshotsSkipped: 0, avatarSent: -1, quietAt: 0, fullSnapshotsSent: 0, bytesSent: 0 };
+  return { ack: 0, inputs: new InputQueue(), snapshotsSent: 0, snapshotsSkipped: 0, avatarSent: -1, quietAt: 0, acksAdvanced: 0, ackGaps: 0, fullSnapshotsSent: 0, bytesSent: 0 };
 }

@@ -11,7 +11,8 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Host + two players on any transport: a host simulation with 20 drifting props (which stop after a while) and
  * one avatar per player; player A steers right, B steers down; then everyone stops and the state must agree.
  */
-export async function runConvergence(hostRoom: HostRoom, join: () => Promise<MemberRoom>): Promise<void> {
+export async function runConvergence(hostRoom: HostRoom, join: () => Promise<MemberRoom>): Promise<{ ackGaps: number; acksAdvanced: number }> {
+  const acks = { ackGaps: 0, acksAdvanced: 0 };
   let moving = true;
   const props: number[] = [];
   const host = new GameHost(hostRoom, {
@@ -73,6 +74,8 @@ export async function runConvergence(hostRoom: HostRoom, join: () => Promise<Mem
       expect(link.fullSnapshotsSent).toBeLessThan(link.snapshotsSent / 4);
       expect(link.inputs.missed).toBe(0);
       expect(client.predictor.snaps).toBe(0);
+      acks.ackGaps += link.ackGaps;
+      acks.acksAdvanced += link.acksAdvanced;
     }
   } finally {
     a.dispose();
@@ -82,5 +85,5 @@ export async function runConvergence(hostRoom: HostRoom, join: () => Promise<Mem
     await roomB.leave();
     await hostRoom.close();
   }
-  return;
+  return acks;
 }
