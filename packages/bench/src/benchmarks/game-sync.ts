@@ -28,7 +28,7 @@ import { canIsolate, runInLab } from '../lab/namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../lab/node-webrtc.ts';
 import { profile } from '../lab/profiles.ts';
 import { ImpairedRelay } from '../lab/relay.ts';
-import type { WireInput, WireRow } from '../lab/tasks/game-wire.ts';
+import type { TransportFloor, WireInput, WireRow } from '../lab/tasks/game-wire.ts';
 
 // ---- The scene: N entities moving about a 2048 × 2048 field, the arena demo's field layout -------------------
 
@@ -461,7 +461,7 @@ const us = (s: Summary): string => `${s.median < 10 ? s.median.toFixed(1) : form
 const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : formatInteger(value));
 
 /** The measured figures first: what the relay counted each way. */
-function wireSummary(wire: readonly WireRow[]): string[] {
+function wireSummary(wire: readonly WireRow[], floor: TransportFloor | undefined): string[] {
   const find = (scene: WireRow['scene'], inputs: WireRow['inputs']): WireRow | undefined => wire.find((row) => row.scene === scene && row.inputs === inputs);
   const moving = find('moving', 'current');
   const idle = find('idle', 'current');
@@ -470,7 +470,7 @@ function wireSummary(wire: readonly WireRow[]): string[] {
   if (!moving || !idle) return ['The on-the-wire run did not complete.'];
   const kB = (bytes: number): string => (bytes / 1000).toFixed(1);
   const bits = (row: WireRow): string => formatInteger((row.down.wireBytesPerSecond + row.up.wireBytesPerSecond) * 8);
-  const floor = idle.kinds.filter((kind) => !kind.kind.startsWith('SCTP DATA') && kind.kind !== 'SCTP SACK alone').reduce((sum, kind) => sum + kind.wireBytesPerSecond, 0);
+  const stun = idle.kinds.filter((kind) => kind.kind.startsWith('STUN')).reduce((sum, kind) => sum + kind.wireBytesPerSecond * 8, 0);
   const held = find('held', 'current');
   const heldBefore = find('held', 'every-tick');
   return [
@@ -478,7 +478,10 @@ function wireSummary(wire: readonly WireRow[]): string[] {
     `(**${(moving.down.wireBytesPerSecond / snapshotRate / moving.entities).toFixed(2)} B per entity per snapshot**, all headers included) and`,
     `${kB(moving.up.wireBytesPerSecond)} KB/s up (acks as snapshots arrive; the player stands still)${before ? `, against ${kB(before.up.wireBytesPerSecond)} KB/s up with an input packet every tick` : ''};`,
     held ? `holding a key, ${kB(held.up.wireBytesPerSecond)} KB/s up${heldBefore ? ` (${kB(heldBefore.up.wireBytesPerSecond)} KB/s every tick)` : ''};` : '',
-    `standing still, **${bits(idle)} bit/s per client** both ways${idleBefore ? ` (${bits(idleBefore)} bit/s with inputs every tick)` : ''}: heartbeats and their SACKs, and ${formatInteger(floor * 8)} bit/s of ICE checks and SCTP's own packets that Beckon does not send.`,
+    `standing still, **${bits(idle)} bit/s per client** both ways${idleBefore ? ` (${bits(idleBefore)} bit/s with inputs every tick)` : ''}: heartbeats, their echoes and SACKs, and ${formatInteger(stun)} bit/s of ICE checks;`,
+    floor
+      ? `with Beckon's heartbeats off the link still carries ${formatInteger(floor.bitsPerSecond)} bit/s (ICE checks and SCTP's own heartbeats), the floor under any heartbeat scheme.`
+      : '',
   ];
 }
 
@@ -506,11 +509,15 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
   }
   ctx.progress(counts.length + 2, counts.length + 2, 'staleness');
   let wire: WireRow[] = [];
+  let floor: TransportFloor | undefined;
   try {
     for (const inputs of ['every-tick', 'current'] as const) {
       const run = await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10, inputs }, 120_000);
       wire.push(...run.result.rows);
     }
+    // What the link costs with Beckon's heartbeats off: the transport's own packets, a floor no setting here lowers.
+    const off = await runInLab<WireInput, { rows: WireRow[]; floor?: TransportFloor }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 5 : 20, heartbeatsOff: true }, 120_000);
+    floor = off.result.floor;
   } catch (error) {
     ctx.log(`wire run failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -642,15 +649,19 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         { label: 'B/s (wire)', align: 'right' },
         { label: 'bit/s', align: 'right' },
       ],
-      rows: wire.filter((row) => row.inputs === 'current').flatMap((row) =>
-        row.kinds
-          .filter((kind) => kind.packetsPerSecond >= 0.05)
-          .map((kind) => [row.scene, kind.direction, kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.wireBytesPerSecond), formatInteger(kind.wireBytesPerSecond * 8)]),
-      ),
+      rows: [
+        ...wire.filter((row) => row.inputs === 'current').flatMap((row) =>
+          row.kinds
+            .filter((kind) => kind.packetsPerSecond >= 0.05)
+            .map((kind) => [row.scene, kind.direction, kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.wireBytesPerSecond), formatInteger(kind.wireBytesPerSecond * 8)]),
+        ),
+        ...(floor?.kinds ?? []).map((kind) => ['idle, heartbeats off', 'both', kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.bitsPerSecond / 8), formatInteger(kind.bitsPerSecond)]),
+      ],
       note:
         'Told apart from outside the encryption: STUN by its first byte; a DTLS record by its plaintext length (AES-GCM adds 24 bytes): ' +
-        '28 bytes is an SCTP packet holding a SACK alone, more is SCTP DATA (16-byte chunk header + Beckon frame; a SACK may ride along). ' +
-        'Every packet counts 28 bytes of IPv4 and UDP header.',
+        '28 bytes is an SCTP packet holding a SACK alone; up to 80 a small one (a Beckon heartbeat 52, its echo with a SACK riding along 76, ' +
+        'an ack 44–60, SCTP\'s own HEARTBEAT 60); more is data. "idle, heartbeats off" is a connection of its own with Beckon\'s heartbeats at ' +
+        'one a minute: what the transport sends by itself. Every packet counts 28 bytes of IPv4 and UDP header.',
     });
   }
   const n256 = moving.find((row) => row.entities === 256)!;
@@ -678,7 +689,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     });
   }
   const summary = [
-    ...wireSummary(wire),
+    ...wireSummary(wire, floor),
     `Modelled (payload plus a fixed 93 B of headers per packet, downstream only): with 256 moving entities at 20 snapshots/s, Beckon's delta snapshots cost ${bps(n256.wire.delta)} B/s per client`,
     `(${formatBytes(n256.payload.delta)} B payload per snapshot) against ${bps(n256.wire.json)} B/s for full JSON`,
     `(**${formatRatio(n256.payload.json / n256.payload.delta)} smaller** payload) and ${bps(n256.wire.protobuf)} B/s for full protobuf`,
@@ -692,7 +703,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     summary,
     tables,
     charts,
-    data: { sizes, timings, staleness, wire, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
+    data: { sizes, timings, staleness, wire, transportFloor: floor, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
   };
 }
 

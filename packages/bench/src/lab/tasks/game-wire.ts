@@ -16,6 +16,18 @@ export interface WireInput {
   readonly seconds: number;
   /** Default `current`. */
   readonly inputs?: InputPolicy;
+  /**
+   * Beckon's heartbeats all but off (one a minute), the standing scene only: what the transport sends of its own
+   * (ICE checks, SCTP heartbeats). Returns no rows, only `floor`.
+   */
+  readonly heartbeatsOff?: boolean;
+}
+
+/** The standing scene with Beckon's heartbeats off, both directions together. */
+export interface TransportFloor {
+  readonly seconds: number;
+  readonly bitsPerSecond: number;
+  readonly kinds: readonly { readonly kind: string; readonly packetsPerSecond: number; readonly bitsPerSecond: number }[];
 }
 
 /** One direction of a game link, as the relay saw it. */
@@ -40,27 +52,21 @@ export interface PacketKind {
 
 /**
  * What a UDP packet between two WebRTC peers carries, from what is visible outside the encryption: STUN (ICE
- * connectivity and consent checks), or a DTLS record whose plaintext length tells an SCTP packet holding only a SACK
- * (12-byte common header + 16-byte SACK chunk) from one with data (SCTP DATA chunk header 16 + a Beckon frame).
+ * connectivity and consent checks), or a DTLS record whose plaintext length (AES-GCM adds 24 bytes) sizes the SCTP
+ * packet inside: 28 bytes is a SACK alone (12-byte common header + 16-byte SACK chunk); up to 80 bytes a small one
+ * (a Beckon heartbeat is 52, its echo with a SACK riding along 76, an ack 44–60, SCTP's own HEARTBEAT 60); more is
+ * data such as a snapshot.
  */
 export function packetKind(data: Buffer): string {
   const first = data[0] ?? 0;
   if (first <= 3) return 'STUN (ICE checks)';
   if (first === 23 && data.length >= 13) {
-    // DTLS 1.2 record: 13-byte header; AES-GCM adds an 8-byte explicit nonce and a 16-byte tag.
     const plaintext = data.readUInt16BE(11) - 24;
-    if (plaintext === 28) return 'SCTP SACK alone';
-    if (plaintext > 28 + 16) return `SCTP DATA, ${bucket(plaintext - 28 - 16)} B frames`;
-    return `SCTP other (${plaintext} B)`;
+    if (plaintext === 28) return 'SCTP: a SACK alone';
+    if (plaintext <= 80) return 'SCTP: small (heartbeat, echo, ack, SCTP heartbeat)';
+    return 'SCTP: data (snapshots, input packets)';
   }
   return 'DTLS other';
-}
-
-function bucket(bytes: number): string {
-  if (bytes <= 32) return '≤ 32';
-  if (bytes <= 128) return '33–128';
-  if (bytes <= 1024) return '129–1024';
-  return '> 1024';
 }
 
 export interface WireRow {
@@ -83,7 +89,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * still; the relay counts every UDP packet each way, inputs and acknowledgements included. Directions are told apart
  * by matching each route's bytes to what each session wrote (downstream carries the host's frames).
  */
-export async function gameSyncWire(input: WireInput, reporter: LabReporter): Promise<{ rows: WireRow[] }> {
+export async function gameSyncWire(input: WireInput, reporter: LabReporter): Promise<{ rows: WireRow[]; floor?: TransportFloor }> {
   installLabWebRTC();
   const server = await startServer({ port: 0 });
   const signal = { host: server.host, port: server.port, path: server.path };
@@ -91,7 +97,8 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
   try {
     const relay = new ImpairedRelay();
     useRelay(relay);
-    const room = hostRoom({ transport: await createPeerJsTransport({ ...signal, id: 'game-wire-host' }), rateLimit: false });
+    const session = input.heartbeatsOff ? { session: { heartbeatIntervalMs: 60_000, heartbeatTimeoutMs: 120_000 } } : {};
+    const room = hostRoom({ transport: await createPeerJsTransport({ ...signal, id: 'game-wire-host' }), rateLimit: false, ...session });
     const scene = makeScene(input.entities, 7);
     // Standing still first, then moving, on one connection: the moving phase tells the directions apart.
     let moving = false;
@@ -105,7 +112,7 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
         for (const [id, state] of scene.world) host!.world.set(id, state);
       },
     });
-    const member = await joinRoom({ transport: await createPeerJsTransport(signal), hostId: 'game-wire-host' });
+    const member = await joinRoom({ transport: await createPeerJsTransport(signal), hostId: 'game-wire-host', ...session });
     // The old way, for comparison in the same run: an input packet every tick, idle or not, 8 inputs deep.
     const everyTick = { skipIdleInputs: false, inputBatchTicks: 1, inputRedundancy: 8 } as const;
     const client = new GameClient(member, { rules, lane: 'unreliable', ...(input.inputs === 'every-tick' ? everyTick : {}) });
@@ -150,6 +157,17 @@ export async function gameSyncWire(input: WireInput, reporter: LabReporter): Pro
       };
       const idle = await phase();
       reporter.progress(1, 3, 'idle scene on the wire');
+      if (input.heartbeatsOff) {
+        const byKind = new Map<string, { packets: number; bytes: number }>();
+        for (const entry of idle.kinds.values()) {
+          const sum = byKind.get(entry.kind) ?? { packets: 0, bytes: 0 };
+          sum.packets += entry.packets;
+          sum.bytes += entry.bytes;
+          byKind.set(entry.kind, sum);
+        }
+        const kinds = [...byKind].map(([kind, v]) => ({ kind, packetsPerSecond: v.packets, bitsPerSecond: v.bytes * 8 })).sort((x, y) => y.bitsPerSecond - x.bitsPerSecond);
+        return { rows, floor: { seconds: idle.seconds, bitsPerSecond: kinds.reduce((sum, k) => sum + k.bitsPerSecond, 0), kinds } };
+      }
       moving = true;
       await sleep(500);
       const busy = await phase();
