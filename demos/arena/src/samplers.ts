@@ -28,7 +28,10 @@ export function memberSampler(room: MemberRoom, client: GameClient): () => NetSa
   };
 }
 
-/** Figures for the overlay on the host: every member's link together (loss is of their input packets). */
+/**
+ * Figures for the overlay on the host: every member's link together. Loss is over the round trip: snapshots (or their
+ * acks) whose seq a member's acks skipped; input packets no longer come at a steady rate to count gaps in.
+ */
 export function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
   let last = { at: performance.now(), down: 0, up: 0, snapshots: 0 };
   const recent: { gaps: number; packets: number }[] = [];
@@ -51,8 +54,8 @@ export function hostSampler(room: HostRoom, host: GameHost): () => NetSample {
       up += stats.bytesSent;
       if (stats.rttMs !== undefined) rtts.push(stats.rttMs);
       snapshots += link.snapshotsSent;
-      gaps += link.inputs.packetGaps;
-      packets += link.inputs.packets;
+      gaps += link.ackGaps;
+      packets += link.acksAdvanced;
     }
     const seconds = Math.max(0.001, (now - last.at) / 1000);
     recent.push({ gaps: Math.max(0, gaps - lastLoss.gaps), packets: Math.max(0, packets - lastLoss.packets) });

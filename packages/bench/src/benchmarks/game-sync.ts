@@ -28,7 +28,7 @@ import { canIsolate, runInLab } from '../lab/namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../lab/node-webrtc.ts';
 import { profile } from '../lab/profiles.ts';
 import { ImpairedRelay } from '../lab/relay.ts';
-import type { WireInput, WireRow } from '../lab/tasks/game-wire.ts';
+import type { TransportFloor, WireInput, WireRow } from '../lab/tasks/game-wire.ts';
 
 // ---- The scene: N entities moving about a 2048 × 2048 field, the arena demo's field layout -------------------
 
@@ -194,6 +194,7 @@ function measureSizes(entities: number, moving: boolean, seconds: number): SizeR
   const receiver = new SnapshotReceiver(schema);
   const acks: { due: number; ack: number }[] = [];
   let hostAck = 0;
+  let quietAt = 0;
   const totals: Record<FormatKey, number> = { delta: 0, packed: 0, protobuf: 0, json: 0 };
   const wire: Record<FormatKey, number> = { delta: 0, packed: 0, protobuf: 0, json: 0 };
   let counted = 0;
@@ -208,21 +209,32 @@ function measureSizes(entities: number, moving: boolean, seconds: number): SizeR
     const t = (tick * 1000) / tickRate;
     while (acks.length > 0 && acks[0]!.due <= t) hostAck = Math.max(hostAck, acks.shift()!.ack);
     const seq = history.take(tick, frameFromEntities(schema, scene.world));
-    const encoded = history.encodeLatest(hostAck);
-    const message = Snapshot.encode({ seq, baseline: encoded.baseline, tick, lastInput: tick, avatar: 1, data: encoded.data });
-    receiver.receive(encoded);
-    acks.push({ due: t + 60, ack: receiver.ack });
+    // The GameHost's rule: nothing goes to a client that has seen the world stand still (see GameHost.sendSnapshot).
+    const changed = history.changedSeq;
+    const skipped = (quietAt >= changed && hostAck >= quietAt) || (history.frozen && hostAck === history.latestSeq);
+    let message: Uint8Array | undefined;
+    if (!skipped) {
+      const encoded = history.encodeLatest(hostAck);
+      if (encoded.baseline !== 0 && encoded.baseline >= changed) quietAt = encoded.seq;
+      message = Snapshot.encode({ seq, baseline: encoded.baseline, tick, lastInput: tick, avatar: 1, data: encoded.data });
+      receiver.receive(encoded);
+      acks.push({ due: t + 60, ack: receiver.ack });
+      if (tick > warmupTicks) {
+        if (encoded.baseline === 0) fulls++;
+        else ageSum += seq - encoded.baseline;
+      }
+    }
     if (tick <= warmupTicks) continue;
     counted++;
-    if (encoded.baseline === 0) fulls++;
-    else ageSum += seq - encoded.baseline;
     const packed = Snapshot.encode({ seq, baseline: 0, tick, lastInput: tick, avatar: 1, data: encodeFull(schema, history.frame(seq)!) });
     const protobuf = FullSnapshot.encode({ tick, entities: entityList(scene.world) });
     const json = textEncoder.encode(jsonSnapshot(tick, scene.world));
-    const payloads: Record<FormatKey, Uint8Array> = { delta: message, packed, protobuf, json };
+    const payloads: Record<FormatKey, Uint8Array | undefined> = { delta: message, packed, protobuf, json };
     for (const key of formatKeys) {
-      totals[key] += payloads[key].length;
-      wire[key] += withPacketOverhead(frameBytes(Snapshot.id, payloads[key]));
+      const payload = payloads[key];
+      if (!payload) continue; // not sent at all
+      totals[key] += payload.length;
+      wire[key] += withPacketOverhead(frameBytes(Snapshot.id, payload));
     }
   }
   const mean = (record: Record<FormatKey, number>): Record<FormatKey, number> =>
@@ -449,15 +461,27 @@ const us = (s: Summary): string => `${s.median < 10 ? s.median.toFixed(1) : form
 const ms = (value: number): string => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : formatInteger(value));
 
 /** The measured figures first: what the relay counted each way. */
-function wireSummary(wire: readonly WireRow[]): string[] {
-  const moving = wire.find((row) => row.scene === 'moving');
-  const idle = wire.find((row) => row.scene === 'idle');
+function wireSummary(wire: readonly WireRow[], floor: TransportFloor | undefined): string[] {
+  const find = (scene: WireRow['scene'], inputs: WireRow['inputs']): WireRow | undefined => wire.find((row) => row.scene === scene && row.inputs === inputs);
+  const moving = find('moving', 'current');
+  const idle = find('idle', 'current');
+  const before = find('moving', 'every-tick');
+  const idleBefore = find('idle', 'every-tick');
   if (!moving || !idle) return ['The on-the-wire run did not complete.'];
   const kB = (bytes: number): string => (bytes / 1000).toFixed(1);
+  const bits = (row: WireRow): string => formatInteger((row.down.wireBytesPerSecond + row.up.wireBytesPerSecond) * 8);
+  const stun = idle.kinds.filter((kind) => kind.kind.startsWith('STUN')).reduce((sum, kind) => sum + kind.wireBytesPerSecond * 8, 0);
+  const held = find('held', 'current');
+  const heldBefore = find('held', 'every-tick');
   return [
     `**Measured through the lab relay**, 256 moving entities cost ${kB(moving.down.wireBytesPerSecond)} KB/s down`,
     `(**${(moving.down.wireBytesPerSecond / snapshotRate / moving.entities).toFixed(2)} B per entity per snapshot**, all headers included) and`,
-    `${kB(moving.up.wireBytesPerSecond)} KB/s up (60 Hz inputs, acks); standing still, ${formatInteger(((idle.down.wireBytesPerSecond + idle.up.wireBytesPerSecond) * 8) / 1000)} kbit/s both ways.`,
+    `${kB(moving.up.wireBytesPerSecond)} KB/s up (acks as snapshots arrive; the player stands still)${before ? `, against ${kB(before.up.wireBytesPerSecond)} KB/s up with an input packet every tick` : ''};`,
+    held ? `holding a key, ${kB(held.up.wireBytesPerSecond)} KB/s up${heldBefore ? ` (${kB(heldBefore.up.wireBytesPerSecond)} KB/s every tick)` : ''};` : '',
+    `standing still, **${bits(idle)} bit/s per client** both ways${idleBefore ? ` (${bits(idleBefore)} bit/s with inputs every tick)` : ''}: heartbeats, their echoes and SACKs, and ${formatInteger(stun)} bit/s of ICE checks;`,
+    floor
+      ? `with Beckon's heartbeats off the link still carries ${formatInteger(floor.bitsPerSecond)} bit/s (ICE checks and SCTP's own heartbeats), the floor under any heartbeat scheme.`
+      : '',
   ];
 }
 
@@ -485,8 +509,15 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
   }
   ctx.progress(counts.length + 2, counts.length + 2, 'staleness');
   let wire: WireRow[] = [];
+  let floor: TransportFloor | undefined;
   try {
-    wire = (await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10 }, 120_000)).result.rows;
+    for (const inputs of ['every-tick', 'current'] as const) {
+      const run = await runInLab<WireInput, { rows: WireRow[] }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 2 : 10, inputs }, 120_000);
+      wire.push(...run.result.rows);
+    }
+    // What the link costs with Beckon's heartbeats off: the transport's own packets, a floor no setting here lowers.
+    const off = await runInLab<WireInput, { rows: WireRow[]; floor?: TransportFloor }>(ctx, 'lab/tasks/game-wire.ts', 'gameSyncWire', { entities: 256, seconds: ctx.quick ? 5 : 20, heartbeatsOff: true }, 120_000);
+    floor = off.result.floor;
   } catch (error) {
     ctx.log(`wire run failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -526,7 +557,9 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     title: 'Idle floor: nothing moves',
     columns: [{ label: 'Entities' }, { label: 'Delta payload B/snapshot', align: 'right' }, { label: 'Delta on the wire B/s', align: 'right' }, { label: 'kbit/s', align: 'right' }, { label: 'Full protobuf on the wire B/s', align: 'right' }],
     rows: idle.map((row) => [String(row.entities), formatBytes(row.payload.delta), bps(row.wire.delta), kbps(row.wire.delta), bps(row.wire.protobuf)]),
-    note: 'An unchanged world is one bit ("identical to the baseline") inside the Snapshot message; the rest is its header fields and the packet headers.',
+    note:
+      'Once the client has decoded a snapshot identical to its baseline (the world standing still), the host sends it nothing until something ' +
+      'changes: the figures are the mean over the idle seconds, the few snapshots that said "identical" included; full protobuf is what sending the state anyway would cost.',
   };
   const timingTable: Table = {
     title: 'Encode and decode time per snapshot, one core (µs, median [p25–p75])',
@@ -589,7 +622,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         { label: 'Beckon frames down / up KB/s', align: 'right' },
       ],
       rows: wire.map((row) => [
-        row.scene,
+        `${row.scene === 'held' ? 'moving, key held' : row.scene}, ${row.inputs === 'current' ? 'inputs on change' : 'inputs every tick'}`,
         kB(row.down.wireBytesPerSecond),
         row.down.packetsPerSecond.toFixed(0),
         (row.down.wireBytesPerSecond / snapshotRate / row.entities).toFixed(2),
@@ -599,9 +632,36 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
         `${kB(row.down.frameBytesPerSecond)} / ${kB(row.up.frameBytesPerSecond)}`,
       ]),
       note:
-        'Counted by the relay: every UDP packet between host and client (DTLS, SCTP, SACKs, heartbeats, acks, the client\'s 60 Hz inputs), ' +
-        'plus 28 bytes of IPv4 and UDP header each. The snapshot and input lane is the unreliable one; no impairment. "idle" is the same ' +
-        `scene standing still. ${wire[0]?.seconds.toFixed(0)} s each after 1.5 s of warm-up.`,
+        'Counted by the relay: every UDP packet between host and client (DTLS, SCTP, SACKs, heartbeats, acks, inputs), ' +
+        'plus 28 bytes of IPv4 and UDP header each. The snapshot and input lane is the unreliable one; no impairment; the player holds no key. ' +
+        '"idle" is the same scene standing still. "inputs every tick" is the client as it was (a 60 Hz input packet, 8 inputs deep, idle or not), ' +
+        `"inputs on change" the current one, each on a connection of its own. ${wire[0]?.seconds.toFixed(0)} s each after 1.5 s of warm-up.`,
+    });
+  }
+  if (wire.some((row) => row.kinds.length > 0)) {
+    tables.push({
+      title: 'Where the bytes go: packets by kind, both directions, per client (UDP through the lab relay)',
+      columns: [
+        { label: 'Scene' },
+        { label: 'Direction' },
+        { label: 'Packet kind' },
+        { label: 'Packets/s', align: 'right' },
+        { label: 'B/s (wire)', align: 'right' },
+        { label: 'bit/s', align: 'right' },
+      ],
+      rows: [
+        ...wire.filter((row) => row.inputs === 'current').flatMap((row) =>
+          row.kinds
+            .filter((kind) => kind.packetsPerSecond >= 0.05)
+            .map((kind) => [row.scene, kind.direction, kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.wireBytesPerSecond), formatInteger(kind.wireBytesPerSecond * 8)]),
+        ),
+        ...(floor?.kinds ?? []).map((kind) => ['idle, heartbeats off', 'both', kind.kind, kind.packetsPerSecond.toFixed(1), formatInteger(kind.bitsPerSecond / 8), formatInteger(kind.bitsPerSecond)]),
+      ],
+      note:
+        'Told apart from outside the encryption: STUN by its first byte; a DTLS record by its plaintext length (AES-GCM adds 24 bytes): ' +
+        '28 bytes is an SCTP packet holding a SACK alone; up to 80 a small one (a Beckon heartbeat 52, its echo with a SACK riding along 76, ' +
+        'an ack 44–60, SCTP\'s own HEARTBEAT 60); more is data. "idle, heartbeats off" is a connection of its own with Beckon\'s heartbeats at ' +
+        'one a minute: what the transport sends by itself. Every packet counts 28 bytes of IPv4 and UDP header.',
     });
   }
   const n256 = moving.find((row) => row.entities === 256)!;
@@ -629,7 +689,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     });
   }
   const summary = [
-    ...wireSummary(wire),
+    ...wireSummary(wire, floor),
     `Modelled (payload plus a fixed 93 B of headers per packet, downstream only): with 256 moving entities at 20 snapshots/s, Beckon's delta snapshots cost ${bps(n256.wire.delta)} B/s per client`,
     `(${formatBytes(n256.payload.delta)} B payload per snapshot) against ${bps(n256.wire.json)} B/s for full JSON`,
     `(**${formatRatio(n256.payload.json / n256.payload.delta)} smaller** payload) and ${bps(n256.wire.protobuf)} B/s for full protobuf`,
@@ -643,7 +703,7 @@ export async function runGameSync(ctx: BenchContext, settings: Settings) {
     summary,
     tables,
     charts,
-    data: { sizes, timings, staleness, wire, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
+    data: { sizes, timings, staleness, wire, transportFloor: floor, isolated, stalenessProfile: settings.staleness, canIsolate: canIsolate() },
   };
 }
 

@@ -47,6 +47,8 @@ export class ImpairedRelay {
   readonly stats: RelayStats = { received: 0, forwarded: 0, dropped: 0 };
   /** UDP payload bytes and packets received per route, keyed `<sender's real port>><receiver's real port>`. */
   readonly routes = new Map<string, { packets: number; bytes: number }>();
+  /** Sees every packet as it arrives (route key as in `routes`), for benchmarks that sort packets by kind. */
+  onPacket: ((route: string, data: Buffer) => void) | undefined;
   #impairment: Impairment;
   readonly #byReal = new Map<number, Promise<Endpoint>>();
   readonly #queue: Pending[] = [];
@@ -134,6 +136,7 @@ export class ImpairedRelay {
     route.packets++;
     route.bytes += data.length;
     this.routes.set(key, route);
+    this.onPacket?.(key, data);
     const { delayMs, jitterMs, loss, outage } = this.#impairment;
     const at = performance.now();
     const inOutage = outage !== undefined && (at - this.#started) % outage.periodMs < outage.durationMs;

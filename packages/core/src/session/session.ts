@@ -72,6 +72,7 @@ export class PeerSession {
     this.#liveness = new Liveness(this.#options.heartbeatIntervalMs, this.#options.heartbeatTimeoutMs, {
       beat: () => this.#beat(),
       timeout: () => this.close('timeout'),
+      lastSentAt: () => this.#lastSentAt,
     });
   }
 

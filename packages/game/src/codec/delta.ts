@@ -1,4 +1,6 @@
 import { BitReader, BitWriter } from './bits.ts';
+import { planField } from './field-widths.ts';
+import type { FieldPlan } from './field-widths.ts';
 import type { EntitySchema, FieldSpec } from './schema.ts';
 import { emptyFrame, valuesEqual } from './world-frame.ts';
 import type { WorldFrame } from './world-frame.ts';
@@ -9,11 +11,12 @@ import type { WorldFrame } from './world-frame.ts';
  *
  * Layout, all bit-packed:
  * - 1 bit: identical to the baseline (nothing follows).
- * - For each baseline entity, in id order: `1` unchanged (the cheap marker), `01` changed (then its fields),
- *   `00` removed.
- * - varuint count of new entities; each: varuint id gap, then every field at full width.
- * - A changed entity's field: `0` unchanged, or `1` then either `1` + a signed change in `deltaBits`, or `0` +
- *   the absolute value in `bits` (fields whose deltaBits is their full width skip that choice).
+ * - 1 bit: which marker is short. Markers, for each baseline entity in id order: the common case of "changed" or
+ *   "unchanged" is `1`, the other `01`, and `00` removed (a world where everything moves pays 1 bit, not 2).
+ * - Per schema field, its plan for this snapshot (see FieldPlan): a field no entity changed costs nothing per entity;
+ *   changes are written at the width this snapshot's changes need, so a slow world sends narrow deltas.
+ * - A changed entity's fields, in schema order: per used field, (sparse: `0` unchanged or `1`, then) the value.
+ * - varuint count of new entities; each: varuint id gap (consecutive ids cost 5 bits), then every field at full width.
  */
 export function encodeDelta(schema: EntitySchema, baseline: WorldFrame, current: WorldFrame, writer = new BitWriter()): Uint8Array {
   const fields = schema.fields;
@@ -22,26 +25,58 @@ export function encodeDelta(schema: EntitySchema, baseline: WorldFrame, current:
     return writer.finish();
   }
   writer.writeBool(false);
-  let c = 0;
+  // First pass: match entities and gather every field's changes, so each field's plan fits this snapshot.
+  const markers = new Uint8Array(baseline.ids.length); // 0 removed, 1 unchanged, 2 changed
+  const changedPairs: number[] = []; // baseline index, current index
   const added: number[] = [];
+  let c = 0;
   for (let b = 0; b < baseline.ids.length; b++) {
     const id = baseline.ids[b]!;
     while (c < current.ids.length && current.ids[c]! < id) added.push(c++);
     if (c < current.ids.length && current.ids[c] === id) {
-      const base = baseline.values[b]!;
-      const now = current.values[c]!;
-      if (valuesEqual(base, now)) {
-        writer.write(1, 1);
+      if (valuesEqual(baseline.values[b]!, current.values[c]!)) {
+        markers[b] = 1;
       } else {
-        writer.write(0b10, 2); // low bit first: 0 then 1 = changed
-        for (let f = 0; f < fields.length; f++) writeField(writer, fields[f]!, base[f]!, now[f]!);
+        markers[b] = 2;
+        changedPairs.push(b, c);
       }
       c++;
-    } else {
-      writer.write(0, 2);
     }
   }
   while (c < current.ids.length) added.push(c++);
+  const changedCount = changedPairs.length / 2;
+  const plans: FieldPlan[] = [];
+  const changes = new Float64Array(changedCount);
+  for (let f = 0; f < fields.length; f++) {
+    for (let i = 0; i < changedCount; i++) {
+      changes[i] = signedChange(fields[f]!, baseline.values[changedPairs[2 * i]!]![f]!, current.values[changedPairs[2 * i + 1]!]![f]!);
+    }
+    plans.push(planField(fields[f]!, changes));
+  }
+  const changedShort = changedCount * 2 >= baseline.ids.length;
+  writer.writeBool(changedShort);
+  for (const plan of plans) {
+    writer.writeBool(plan.used);
+    if (!plan.used) continue;
+    writer.write(plan.width - 1, 5);
+    writer.writeBool(plan.sparse);
+  }
+  let pair = 0;
+  for (let b = 0; b < baseline.ids.length; b++) {
+    const marker = markers[b]!;
+    if (marker === 0) {
+      writer.write(0, 2);
+      continue;
+    }
+    const short = (marker === 2) === changedShort;
+    if (short) writer.write(1, 1);
+    else writer.write(0b10, 2); // low bit first: 0 then 1
+    if (marker !== 2) continue;
+    const base = baseline.values[changedPairs[2 * pair]!]!;
+    const now = current.values[changedPairs[2 * pair + 1]!]!;
+    pair++;
+    for (let f = 0; f < fields.length; f++) writeField(writer, fields[f]!, plans[f]!, base[f]!, now[f]!);
+  }
   writer.writeVarUint(added.length);
   let previous = 0;
   for (const index of added) {
@@ -65,17 +100,32 @@ export function decodeDelta(schema: EntitySchema, baseline: WorldFrame, bytes: U
   const fields = schema.fields;
   const reader = new BitReader(bytes);
   if (reader.readBool()) return baseline;
+  const changedShort = reader.readBool();
+  const plans: FieldPlan[] = [];
+  for (const field of fields) {
+    if (!reader.readBool()) {
+      plans.push({ used: false, width: 1, sparse: true });
+      continue;
+    }
+    const width = reader.read(5) + 1;
+    if (width > field.bits) throw new RangeError(`Field ${field.name}: ${width}-bit changes in a ${field.bits}-bit field`);
+    plans.push({ used: true, width, sparse: reader.readBool() });
+  }
   const kept: { id: number; values: Uint32Array }[] = [];
   for (let b = 0; b < baseline.ids.length; b++) {
     const id = baseline.ids[b]!;
     const base = baseline.values[b]!;
-    if (reader.readBool()) {
+    let changed: boolean;
+    if (reader.readBool()) changed = changedShort;
+    else if (reader.readBool()) changed = !changedShort;
+    else continue; // removed
+    if (!changed) {
       kept.push({ id, values: base });
-    } else if (reader.readBool()) {
-      const values = new Uint32Array(fields.length);
-      for (let f = 0; f < fields.length; f++) values[f] = readField(reader, fields[f]!, base[f]!);
-      kept.push({ id, values });
+      continue;
     }
+    const values = new Uint32Array(fields.length);
+    for (let f = 0; f < fields.length; f++) values[f] = readField(reader, fields[f]!, plans[f]!, base[f]!);
+    kept.push({ id, values });
   }
   const count = reader.readVarUint();
   if (count > maxNewEntities) throw new RangeError(`Snapshot adds ${count} entities`);
@@ -110,33 +160,33 @@ function isIdentical(a: WorldFrame, b: WorldFrame): boolean {
   return true;
 }
 
-function writeField(writer: BitWriter, field: FieldSpec, base: number, now: number): void {
-  if (base === now) {
-    writer.write(0, 1);
-    return;
+function writeField(writer: BitWriter, field: FieldSpec, plan: FieldPlan, base: number, now: number): void {
+  if (!plan.used) return;
+  if (plan.sparse) {
+    writer.writeBool(base !== now);
+    if (base === now) return;
   }
-  writer.write(1, 1);
-  if (field.deltaBits >= field.bits) {
+  if (plan.width >= field.bits) {
     writer.write(now, field.bits);
     return;
   }
   const change = signedChange(field, base, now);
-  const limit = 2 ** (field.deltaBits - 1);
-  if (change >= -limit && change < limit) {
-    writer.write(1, 1);
-    writer.writeSigned(change, field.deltaBits);
+  const half = 2 ** (plan.width - 1);
+  if (change > -half && change < half) {
+    writer.write(change + half, plan.width);
   } else {
-    writer.write(0, 1);
+    writer.write(0, plan.width); // the escape: the absolute value follows
     writer.write(now, field.bits);
   }
 }
 
-function readField(reader: BitReader, field: FieldSpec, base: number): number {
-  if (!reader.readBool()) return base;
-  if (field.deltaBits >= field.bits || !reader.readBool()) return readAbsolute(reader, field);
-  const change = reader.readSigned(field.deltaBits);
+function readField(reader: BitReader, field: FieldSpec, plan: FieldPlan, base: number): number {
+  if (!plan.used || (plan.sparse && !reader.readBool())) return base;
+  if (plan.width >= field.bits) return readAbsolute(reader, field);
+  const code = reader.read(plan.width);
+  if (code === 0) return readAbsolute(reader, field);
+  const value = base + code - 2 ** (plan.width - 1);
   const size = 2 ** field.bits;
-  const value = base + change;
   if (field.wraps) return ((value % size) + size) % size;
   if (value < 0 || value > field.steps) throw new RangeError(`Field ${field.name} out of range`);
   return value;

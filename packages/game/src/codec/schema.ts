@@ -14,7 +14,7 @@ export interface FieldSpec {
   readonly steps: number;
   /** Width of a quantised value. */
   readonly bits: number;
-  /** Width of a signed change against the baseline; larger changes are sent whole. */
+  /** Unused by the codec since widths are chosen per snapshot (see field-widths.ts); kept for compatibility. */
   readonly deltaBits: number;
   /** Angles wrap around: 2π - ε and 0 are neighbours. */
   readonly wraps: boolean;
@@ -22,7 +22,7 @@ export interface FieldSpec {
 }
 
 export interface FieldOptions {
-  /** Width of the small-change encoding. Default: about half the field's width. */
+  /** @deprecated The codec picks change widths per snapshot; this is ignored. */
   readonly deltaBits?: number;
   readonly interpolation?: Interpolation;
 }

@@ -8,8 +8,8 @@ import { PlaybackClock } from '../interpolation/playback-clock.ts';
 import { FixedStepLoop } from '../loop/fixed-step-loop.ts';
 import { Predictor } from '../prediction/predictor.ts';
 import type { PredictorOptions } from '../prediction/predictor.ts';
-import { InputHistory } from '../sync/inputs.ts';
-import type { Controls } from '../sync/inputs.ts';
+import { InputHistory, isNeutral, quantiseAxis, sameControls } from '../sync/inputs.ts';
+import type { Controls, Input } from '../sync/inputs.ts';
 import { SnapshotReceiver } from '../sync/snapshot-receiver.ts';
 import { RateMeter } from './rate-meter.ts';
 import { defaultTickRate } from './rules.ts';
@@ -20,8 +20,20 @@ export interface GameClientOptions {
   readonly interpolation?: InterpolationOptions;
   /** Smoothing of the player's own avatar (see Predictor). */
   readonly prediction?: Pick<PredictorOptions, 'smoothFields' | 'snapDistance' | 'correctionHalfLifeMs'>;
-  /** Inputs repeated in every packet. Default 8 (133 ms at 60 Hz). */
+  /** Ticks of unacknowledged inputs repeated in every packet (as change points: cheap). Default 12 (200 ms at 60 Hz). */
   readonly inputRedundancy?: number;
+  /**
+   * While controls are held, a packet goes at least every this many ticks, a few ticks per packet. Acks go as snapshots
+   * arrive and carry the held inputs too (at 20 snapshots/s they go first, so held controls cost no packets of their
+   * own); a change goes at once. Default: the ticks per 15 Hz (4 at 60 Hz); 1 sends every tick.
+   */
+  readonly inputBatchTicks?: number;
+  /**
+   * Ticks whose controls are neutral (no button, stick centred) and unchanged are neither sent nor predicted: a
+   * player standing still sends nothing. It needs `applyInput` with neutral controls to leave the avatar as it is
+   * (the host applies nothing when no input came). Default true; false sends every tick, as before.
+   */
+  readonly skipIdleInputs?: boolean;
   /** Baselines kept; at least the host's history size. Default 64. */
   readonly historySize?: number;
   /** False for a spectator: no inputs, snapshot acks only. Default true. */
@@ -39,8 +51,9 @@ export interface AuthoritativeState {
 }
 
 /**
- * A player's side of a game: sends this tick's controls (with the last few, for redundancy) and snapshot acks,
- * predicts its own avatar, and shows everything else interpolated a little in the past.
+ * A player's side of a game: sends its controls when they change and, while held, with its acks or a few ticks per packet (with the
+ * unacknowledged ones as change points, for redundancy), acks snapshots as they arrive, predicts its own avatar, and
+ * shows everything else interpolated a little in the past. Standing still with nothing arriving, it sends nothing.
  */
 export class GameClient {
   readonly room: MemberRoom;
@@ -62,7 +75,11 @@ export class GameClient {
   readonly #options: GameClientOptions;
   readonly #now: () => number;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #batchTicks: number;
   #lastView: number | undefined;
+  #ticksSinceSent = 0;
+  /** Input packets sent, and ticks skipped as idle. */
+  readonly sent = { packets: 0, idleTicks: 0 };
 
   constructor(room: MemberRoom, options: GameClientOptions) {
     this.room = room;
@@ -71,7 +88,8 @@ export class GameClient {
     this.#now = options.now ?? (() => performance.now());
     this.tickRate = options.rules.tickRate ?? defaultTickRate;
     this.receiver = new SnapshotReceiver(options.rules.schema, options.historySize ?? 64);
-    this.inputs = new InputHistory(options.inputRedundancy ?? 8);
+    this.inputs = new InputHistory(options.inputRedundancy ?? 12);
+    this.#batchTicks = Math.max(1, options.inputBatchTicks ?? Math.round(this.tickRate / 15));
     this.interpolation = new InterpolationBuffer(options.rules.schema, options.interpolation);
     this.predictor = new Predictor({ ...options.prediction, applyInput: options.rules.applyInput, dt: 1 / this.tickRate });
     this.snapshotMeter = new RateMeter(1000, this.#now);
@@ -100,9 +118,11 @@ export class GameClient {
   /** Handles one snapshot message (the room calls this; tests may too). */
   receive(snapshot: Snapshot): void {
     const received = this.receiver.receive(snapshot);
+    // Acked even when unusable (a repeat whose ack was lost): the host resends until it hears one.
+    if (this.#options.sendInputs === false) this.#send(() => this.room.send(SnapshotAck, { ack: this.receiver.ack }, this.#sendOptions()));
+    else if (this.room.state === 'open') this.#sendPacket(); // at once: the younger the baseline, the smaller the deltas
     if (!received) return;
     this.snapshotMeter.record(snapshot.data.length);
-    if (this.#options.sendInputs === false) this.#send(() => this.room.send(SnapshotAck, { ack: this.receiver.ack }, this.#sendOptions()));
     const entities = entitiesFromFrame(this.rules.schema, received.frame);
     const hostTime = (received.tick * 1000) / this.tickRate;
     this.interpolation.push(hostTime, entities);
@@ -139,8 +159,23 @@ export class GameClient {
 
   #tick(): void {
     if (this.#options.sendInputs === false || this.room.state !== 'open') return;
+    this.#ticksSinceSent++;
+    const next: Input = { seq: 0, buttons: (this.controls.buttons ?? 0) >>> 0, moveX: quantiseAxis(this.controls.moveX ?? 0), moveY: quantiseAxis(this.controls.moveY ?? 0) };
+    const previous = this.inputs.latest;
+    // Before the first input the player was standing still.
+    const changed = previous === undefined ? !isNeutral(next) : !sameControls(previous, next);
+    if (this.#options.skipIdleInputs !== false && !changed && isNeutral(next)) {
+      this.sent.idleTicks++;
+      return;
+    }
     const input = this.inputs.push(this.controls);
     this.predictor.predict(input);
+    if (changed || this.#ticksSinceSent >= this.#batchTicks) this.#sendPacket();
+  }
+
+  #sendPacket(): void {
+    this.#ticksSinceSent = 0;
+    this.sent.packets++;
     const packet = this.inputs.packet();
     this.#send(() => this.room.send(InputBatch, { ack: this.receiver.ack, inputs: packet }, this.#sendOptions()));
   }

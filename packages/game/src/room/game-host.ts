@@ -33,14 +33,24 @@ export interface ClientLink {
   ack: number;
   readonly inputs: InputQueue;
   snapshotsSent: number;
+  /** Snapshot times with nothing new for this client (the world stood still and it had it): nothing sent. */
+  snapshotsSkipped: number;
+  /** Avatar named in the last snapshot sent (-1 before the first). */
+  avatarSent: number;
+  /** Seq of the last snapshot sent identical to its baseline (the world standing still), 0 for none. */
+  quietAt: number;
   fullSnapshotsSent: number;
+  /** Acks that moved `ack` on, and the seqs they skipped (snapshots or acks lost: loss over the round trip). */
+  acksAdvanced: number;
+  ackGaps: number;
   /** Snapshot payload bytes sent (the bit-packed data only). */
   bytesSent: number;
 }
 
 /**
  * The authoritative side of a game: owns the world, applies each player's inputs at a fixed tick, runs the
- * game's `step`, and sends each client a snapshot delta-compressed against the last one it acknowledged.
+ * game's `step`, and sends each client a snapshot delta-compressed against the last one it acknowledged; while the
+ * world stands still, none to a client that has acknowledged it standing.
  * Runs wherever the HostRoom runs: a browser tab or a Node process.
  */
 export class GameHost {
@@ -175,9 +185,21 @@ export class GameHost {
   /** Takes a snapshot of the world and sends it to every client. */
   sendSnapshot(tick = this.loop.tick): void {
     const seq = this.history.take(tick, frameFromEntities(this.rules.schema, this.world));
+    const changed = this.history.changedSeq;
     for (const [participantId, client] of this.clients) {
       if (participantId === this.room.selfId) continue;
+      const avatar = this.#avatars.get(participantId) ?? 0;
+      // Nothing new for a client that has seen the world stand still (it decoded a snapshot identical to its baseline:
+      // two equal samples, so its interpolation rests instead of running on) and has its avatar: it hears nothing
+      // until something moves. A frozen history has no newer seq to offer one that has the newest.
+      const seenStill = client.quietAt >= changed && client.ack >= client.quietAt;
+      if ((seenStill || (this.history.frozen && client.ack === this.history.latestSeq)) && client.avatarSent === avatar) {
+        client.snapshotsSkipped++;
+        continue;
+      }
       const encoded = this.history.encodeLatest(client.ack);
+      // Encoded against a baseline of the world as it is now: an "identical" snapshot.
+      if (encoded.baseline >= changed && encoded.baseline !== 0) client.quietAt = encoded.seq;
       this.room.send(
         Snapshot,
         {
@@ -185,12 +207,13 @@ export class GameHost {
           baseline: encoded.baseline,
           tick: encoded.tick,
           lastInput: client.inputs.lastApplied,
-          avatar: this.#avatars.get(participantId) ?? 0,
+          avatar,
           data: encoded.data,
         },
         this.#options.lane === undefined ? { to: participantId } : { to: participantId, lane: this.#options.lane },
       );
       client.snapshotsSent++;
+      client.avatarSent = avatar;
       if (encoded.baseline === 0) client.fullSnapshotsSent++;
       client.bytesSent += encoded.data.length;
     }
@@ -199,7 +222,12 @@ export class GameHost {
 
   #acknowledge(client: ClientLink, ack: number): void {
     // Acks travel unordered: keep the newest, and never one for a snapshot not sent yet.
-    if (ack > client.ack && ack <= this.history.latestSeq) client.ack = ack;
+    if (ack > client.ack && ack <= this.history.latestSeq) {
+      // Seqs skipped between two acks: a snapshot or its ack was lost (a round trip's loss, for overlays).
+      if (client.ack > 0) client.ackGaps += ack - client.ack - 1;
+      client.acksAdvanced++;
+      client.ack = ack;
+    }
   }
 
   #addClient(participant: Participant): void {
@@ -210,5 +238,5 @@ export class GameHost {
 }
 
 function newClient(): ClientLink {
-  return { ack: 0, inputs: new InputQueue(), snapshotsSent: 0, fullSnapshotsSent: 0, bytesSent: 0 };
+  return { ack: 0, inputs: new InputQueue(), snapshotsSent: 0, snapshotsSkipped: 0, avatarSent: -1, quietAt: 0, acksAdvanced: 0, ackGaps: 0, fullSnapshotsSent: 0, bytesSent: 0 };
 }

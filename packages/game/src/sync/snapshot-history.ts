@@ -1,7 +1,7 @@
 import { BitWriter } from '../codec/bits.ts';
 import { encodeDelta } from '../codec/delta.ts';
 import type { EntitySchema } from '../codec/schema.ts';
-import { emptyFrame } from '../codec/world-frame.ts';
+import { emptyFrame, framesEqual } from '../codec/world-frame.ts';
 import type { WorldFrame } from '../codec/world-frame.ts';
 
 export interface EncodedSnapshot {
@@ -31,10 +31,14 @@ export class SnapshotHistory {
   readonly #encoded = new Map<number, Uint8Array>();
   readonly #writer = new BitWriter(4096);
   #latest: Taken | undefined;
+  #changedSeq = 0;
+  /** Snapshots of a still world taken before the history stops taking new ones. */
+  readonly freezeAfter: number;
 
-  constructor(schema: EntitySchema, size = 64) {
+  constructor(schema: EntitySchema, size = 64, freezeAfter = 8) {
     this.schema = schema;
     this.size = size;
+    this.freezeAfter = Math.max(1, Math.min(freezeAfter, size - 1));
     this.#ring = new Array<Taken | undefined>(size);
   }
 
@@ -42,12 +46,29 @@ export class SnapshotHistory {
     return this.#latest?.seq ?? 0;
   }
 
-  /** Records the world at `tick`; returns its seq. */
+  /** Seq of the first snapshot of the world as it is now: every snapshot since holds the same world. */
+  get changedSeq(): number {
+    return this.#changedSeq;
+  }
+
+  /** The world has stood still for `freezeAfter` snapshots: no new seqs are taken until it changes. */
+  get frozen(): boolean {
+    return this.#latest !== undefined && this.#latest.seq - this.#changedSeq >= this.freezeAfter;
+  }
+
+  /**
+   * Records the world at `tick`; returns its seq. Once the world has stood still for `freezeAfter` snapshots, taking
+   * the same world again returns the newest seq: nothing new to send, and the baselines clients hold stay in the ring
+   * however long it rests.
+   */
   take(tick: number, frame: WorldFrame): number {
+    const same = this.#latest !== undefined && framesEqual(this.#latest.frame, frame);
+    if (same && this.frozen) return this.latestSeq;
     const seq = this.latestSeq + 1;
     const taken = { seq, tick, frame };
     this.#ring[seq % this.size] = taken;
     this.#latest = taken;
+    if (!same) this.#changedSeq = seq;
     this.#encoded.clear();
     return seq;
   }
