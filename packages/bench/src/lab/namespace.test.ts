@@ -1,7 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { BenchContext } from '../harness/types.ts';
-import { canIsolate, runInLab } from './namespace.ts';
+import { canIsolate, conditionArgs, runInLab } from './namespace.ts';
 
 function recorder(): BenchContext & { progress: BenchContext['progress']; events: string[] } {
   const events: string[] = [];
@@ -38,4 +38,13 @@ describe('runInLab', () => {
   it('rejects with the task error', async () => {
     await expect(runInLab(recorder(), 'lab/test-task.ts', 'fail', null, 60_000)).rejects.toThrow(/task failed on purpose/);
   }, 60_000);
+});
+
+describe('conditionArgs', () => {
+  it('passes a child the parent’s resolve conditions in either spelling, and nothing else', () => {
+    expect(conditionArgs(['--conditions=source', '--import', 'tsx'])).toEqual(['--conditions=source']);
+    expect(conditionArgs(['--conditions', 'source', '--no-warnings'])).toEqual(['--conditions=source']);
+    expect(conditionArgs(['-C', 'source'])).toEqual(['--conditions=source']);
+    expect(conditionArgs(['--import', 'tsx'])).toEqual([]);
+  });
 });

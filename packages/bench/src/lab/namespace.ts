@@ -57,7 +57,7 @@ export async function runTask<I, O>(
   const ctx = reporter;
   // The child reads the packages as the parent does: their built dist/ under `pnpm bench` (what ships), the TypeScript
   // sources in tests that run with the `source` condition.
-  const conditions = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+  const conditions = conditionArgs(process.execArgv);
   const nodeArgs = [...conditions, '--import', 'tsx', childPath, modulePath, exportName, JSON.stringify(input)];
   const [command, args] = isolate
     ? ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'beckon-lab', process.execPath, ...nodeArgs]]
@@ -98,4 +98,15 @@ export async function runTask<I, O>(
   if (result?.ok === true) return result.value;
   if (result?.ok === false) throw new Error(`lab task ${exportName} failed: ${result.error}`);
   throw new Error(`lab task ${exportName} exited (code ${code}) without a result${code === null ? ` (killed after ${timeoutMs} ms?)` : ''}\n${stderr}`);
+}
+
+/** The `--conditions` / `-C` options among node arguments, in either spelling (`--conditions=x` or `--conditions x`). */
+export function conditionArgs(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) out.push(arg);
+    else if ((arg === '--conditions' || arg === '-C') && execArgv[i + 1] !== undefined) out.push(`--conditions=${execArgv[++i]}`);
+  }
+  return out;
 }
