@@ -5,6 +5,7 @@ import { classroomBundle, type BundleSize } from './codec/bundle.ts';
 import { beckonFormat, binaryPackFormat, compactJsonFormat, jsonFormat, loadBenchProtos, reflectionFormat, type Format } from './codec/formats.ts';
 import { messageKinds, random, type MessageKind } from './codec/messages.ts';
 import { verifyRoundTrips } from './codec/verify.ts';
+import { gameStateBytes } from './codec/game-state.ts';
 
 type FormatKey = Format['key'];
 
@@ -159,6 +160,13 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
   if (!Number.isFinite(sink)) throw new Error('decoded values were not numbers');
 
   const mixRow = rows.find((row) => row.group.key === 'mixNoFiles');
+  // The same real-time mix with game state sent as @beckon/game sends it (deltas of quantised fields), against compact
+  // JSON of the same states: what a game built on Beckon puts on the wire, not the protobuf message of random states.
+  const game = gameStateBytes();
+  const weightOf = realTime.reduce((sum, kind) => sum + kind.weight, 0);
+  const mixedWith = (key: 'beckon' | 'jsonCompact', snapshotBytes: number): number =>
+    realTime.reduce((sum, kind) => sum + kind.weight * (kind.key === 'snapshot' ? snapshotBytes : (rows.find((row) => row.group.key === kind.key)?.bytes[key] ?? 0)), 0) / weightOf;
+  const gameMix = { beckon: mixedWith('beckon', game.beckon), jsonCompact: mixedWith('jsonCompact', game.compactJson) };
   const summary = mixRow
     ? [
         `In the real-time mix (every kind but file chunks, weighted), a Beckon frame as the room sends it averages`,
@@ -169,6 +177,9 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         `one core encodes and decodes **${formatCount(mixRow.throughput.beckon.median)} messages/s** with the static codecs \`beckon gen\` writes:`,
         `**${formatRatio(mixRow.speedupVsReflection.median)} the rate of the protobufjs reflection codecs** it used before,`,
         `${formatRatio(mixRow.speedupVsBinaryPack.median)} BinaryPack's, ${formatRatio(mixRow.speedupVsJson.median)} JSON's and ${formatRatio(mixRow.speedupVsCompactJson.median)} compact JSON's.`,
+        `With the game state sent as \`@beckon/game\` sends it (${game.entities} moving entities: ${formatBytes(game.beckon)} B per snapshot frame against`,
+        `${formatBytes(game.compactJson)} B of compact JSON of the same state), the mix is **${formatBytes(gameMix.beckon)} B** against ${formatBytes(gameMix.jsonCompact)} B:`,
+        `**${formatRatio(gameMix.beckon / gameMix.jsonCompact)} of compact JSON**.`,
       ].join(' ')
     : '';
   const bundle = classroomBundle();
@@ -249,6 +260,23 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
           'JSON and compact JSON carry the payload and a type only: no clock, no sequence numbers, no sender.',
       },
       {
+        title: `Game state as @beckon/game sends it (${game.entities} moving entities, 20 Hz)`,
+        columns: [
+          { label: 'Sent as' },
+          { label: 'Bytes per snapshot', align: 'right' },
+          { label: 'Real-time mix with it (B per frame)', align: 'right' },
+          { label: '/ compact JSON', align: 'right' },
+        ],
+        rows: [
+          ['Protobuf message (the Game snapshot row: random states, 32-bit floats)', formatBytes(rows.find((row) => row.group.key === 'snapshot')?.bytes.beckon ?? 0), formatBytes(mixRow?.bytes.beckon ?? 0), formatRatio((mixRow?.bytes.beckon ?? 0) / (mixRow?.bytes.jsonCompact ?? 1))],
+          [`@beckon/game delta frame (${formatBytes(game.data)} B of bit-packed entities in a Snapshot message and the envelope)`, formatBytes(game.beckon), formatBytes(gameMix.beckon), formatRatio(gameMix.beckon / gameMix.jsonCompact)],
+          ['Compact JSON of the same states (arrays, 2 decimals)', formatBytes(game.compactJson), formatBytes(gameMix.jsonCompact), '1'],
+        ],
+        note:
+          `The game-sync benchmark's scene stepped at 60 Hz, ${game.snapshots} snapshots at 20 Hz; each a delta against the snapshot two before it ` +
+          '(what a client a round trip away has acknowledged), in the unreliable lane\'s envelope. The other kinds of the mix are as in the table above.',
+      },
+      {
         title: 'Encode + decode throughput (messages/s, one core)',
         columns: [
           { label: 'Message' },
@@ -290,6 +318,7 @@ export async function runCodec(ctx: BenchContext, settings: CodecSettings, forma
         beckonSpeedup: { reflection: row.speedupVsReflection, binarypack: row.speedupVsBinaryPack, json: row.speedupVsJson, jsonCompact: row.speedupVsCompactJson },
       })),
       bundle,
+      game: { ...game, mix: gameMix },
     },
   };
 }

@@ -59,6 +59,8 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
       { label: 'Lane' },
       { label: 'System' },
       { label: 'Samples', align: 'right' },
+      { label: 'mean (ms)', align: 'right' },
+      { label: 'mean / raw', align: 'right' },
       { label: 'p50 (ms)', align: 'right' },
       { label: 'p90 (ms)', align: 'right' },
       { label: 'p99 (ms)', align: 'right' },
@@ -75,6 +77,8 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
           lane,
           systemLabels[system],
           String(q.n),
+          q.mean === undefined ? '–' : ms(q.mean),
+          system === 'raw' || q.mean === undefined || raw.mean === undefined ? (system === 'raw' ? '1' : '–') : `${(q.mean / raw.mean).toFixed(2)}×`,
           ms(q.p50),
           ms(q.p90),
           ms(q.p99),
@@ -91,7 +95,8 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
       (place.startsWith('Node')
         ? ''
         : " In a page that is not cross-origin isolated Chromium's `performance.now()` moves in 100 µs steps, as large as the round trips: " +
-          'these quantiles are multiples of 0.1 ms and their ratios quantised (cross-origin isolation broke the PeerServer connection here; not fixed).'),
+          'these quantiles are multiples of 0.1 ms and their ratios quantised (cross-origin isolation broke the PeerServer connection here; not fixed). ' +
+          'The steps are jittered, so the mean over 10,000 samples is precise: read the mean columns for the overhead.'),
   };
   const peaks = result.bulk.peakMiB;
   const node = place.startsWith('Node');
@@ -162,7 +167,12 @@ export function overheadReport(result: OverheadResult, input: OverheadInput, pla
     `(${ms(r.p50.beckon.median)} vs ${ms(r.p50.raw.median)} ms) and ${formatRatioSummary(u.p50Ratio.beckon)} on the unreliable lane; ` +
     `PeerJS ${formatRatioSummary(r.p50Ratio.peerjs)}. Over ${r.pooled.beckon.n} pooled round trips per lane, Beckon adds ` +
     `${((r.pooled.beckon.p50 - r.pooled.raw.p50) * 1000).toFixed(0)} µs at p50 on the reliable lane and ${((u.pooled.beckon.p50 - u.pooled.raw.p50) * 1000).toFixed(0)} µs on the unreliable one; ` +
-    `reliable p99 ${ms(r.pooled.beckon.p99)} vs ${ms(r.pooled.raw.p99)} ms (${(r.pooled.beckon.p99 / r.pooled.raw.p99).toFixed(2)}×). Bulk: Beckon ${mb(result.bulk.mbps.beckon.median)} MB/s, ` +
+    `reliable p99 ${ms(r.pooled.beckon.p99)} vs ${ms(r.pooled.raw.p99)} ms (${(r.pooled.beckon.p99 / r.pooled.raw.p99).toFixed(2)}×)` +
+    (r.pooled.beckon.mean !== undefined && r.pooled.raw.mean !== undefined && u.pooled.beckon.mean !== undefined && u.pooled.raw.mean !== undefined
+      ? `; mean round trip ${ms(r.pooled.beckon.mean)} vs ${ms(r.pooled.raw.mean)} ms reliable (${(r.pooled.beckon.mean / r.pooled.raw.mean).toFixed(2)}×), ` +
+        `${ms(u.pooled.beckon.mean)} vs ${ms(u.pooled.raw.mean)} ms unreliable (${(u.pooled.beckon.mean / u.pooled.raw.mean).toFixed(2)}×)`
+      : '') +
+    `. Bulk: Beckon ${mb(result.bulk.mbps.beckon.median)} MB/s, ` +
     `${formatRatioSummary(result.bulk.ratio.beckon)} of raw (${mb(result.bulk.mbps.raw.median)} MB/s); PeerJS ` +
     `${mb(result.bulk.mbps.peerjs.median)} MB/s (${formatRatioSummary(result.bulk.ratio.peerjs)}).` +
     (result.bulk.mbps['beckon-stream']

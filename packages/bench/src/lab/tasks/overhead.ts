@@ -18,6 +18,8 @@ export interface OverheadInput {
 /** Quantiles over every sample of a system on a lane (all rounds pooled, warm-up excluded). */
 export interface Pooled {
   readonly n: number;
+  /** Mean round trip: precise even on a coarse clock, whose jittered steps average out over many samples. */
+  readonly mean?: number;
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
@@ -103,7 +105,7 @@ export async function compareSystems(
     const pooled = Object.fromEntries(
       systems.map((s) => {
         const sorted = all[s].slice(-input.rttRounds).flat().sort((a, b) => a - b);
-        return [s, { n: sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), p999: quantile(sorted, 0.999) }];
+        return [s, { n: sorted.length, mean: sorted.reduce((sum, v) => sum + v, 0) / sorted.length, p50: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), p99: quantile(sorted, 0.99), p999: quantile(sorted, 0.999) }];
       }),
     ) as Record<System, Pooled>;
     rtt[lane] = { p50: measured.summaries, p99, p50Ratio: measured.ratios, p99Ratio, pooled, lost };
