@@ -1,5 +1,6 @@
 import { startServer } from '@beckon/cli';
-import { hostRoom, joinRoom } from '@beckon/core';
+import { encodeFrame, hostRoom, joinRoom } from '@beckon/core';
+import { hostSession } from '@beckon/core/testing';
 import type { MemberRoom } from '@beckon/core';
 import { createPeerJsTransport } from '@beckon/peerjs';
 import { quantile } from '../../harness/stats.ts';
@@ -34,6 +35,8 @@ export interface FanoutRow {
    * sends it makes) and the WebRTC stack's own threads (SCTP, DTLS, ICE, sockets). */
   readonly broadcastMainCpu: number;
   readonly broadcastWebrtcCpu: number;
+  /** The same broadcasts as bare bytes of the same size written straight to each member's channel: the WebRTC floor. */
+  readonly rawBroadcastCpu: number;
   readonly latencyP50Ms: number;
   readonly latencyP99Ms: number;
   readonly latencyMaxMs: number;
@@ -133,6 +136,8 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
       const transport = await createPeerJsTransport({ ...signal, id: hostId });
       const host = hostRoom({ transport, types: benchTypes, rateLimit: false });
       const broadcasts = Math.round(input.broadcastHz * input.broadcastSeconds);
+      // Long enough for a CPU figure; the latency samples come from the Beckon broadcast.
+      const rawSeconds = Math.min(5, input.broadcastSeconds);
       try {
         await sleep(300);
         const rssBefore = process.memoryUsage().rss;
@@ -140,7 +145,7 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
           { progress: () => {}, log: (m) => reporter.log(m) },
           'lab/tasks/fanout.ts',
           'fanoutMembers',
-          { signal, hostId, members: size, concurrency: input.concurrency, expect: size * broadcasts, broadcastMs: input.broadcastSeconds * 1000 },
+          { signal, hostId, members: size, concurrency: input.concurrency, expect: size * broadcasts, broadcastMs: (input.broadcastSeconds + rawSeconds) * 1000 },
           180_000 + input.broadcastSeconds * 1000,
         );
         let failed: unknown;
@@ -153,6 +158,24 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
         const rssPerMember = (process.memoryUsage().rss - rssBefore) / size;
         const idle = await cpuPercent(() => sleep(2000));
         const pad = new Uint8Array(24);
+        // The floor, before the members have what they wait for and leave: frames of the same size written straight to every member's reliable channel, no Beckon on the way
+        // (members drop them as malformed, which costs the host nothing).
+        const sample = encodeFrame({ type: State.id, payload: State.encode({ seq: 1, sentAt: monotonicMs(), pad }), seq: 1, id: 1, ack: 1, sentAt: Date.now() });
+        const channels = host.participants.flatMap((p) => hostSession(host, p.id)?.link.channels.get('reliable') ?? []);
+        const raw = await cpuPercent(async () => {
+          const start = performance.now();
+          for (let seq = 0; seq < rawSeconds * input.broadcastHz; seq++) {
+            const wait = start + (seq * 1000) / input.broadcastHz - performance.now();
+            if (wait > 0) await sleep(wait);
+            for (const channel of channels) {
+              try {
+                channel.send(sample);
+              } catch {
+                // A member that went away meanwhile: nothing to measure on it.
+              }
+            }
+          }
+        });
         const busy = await cpuPercent(async () => {
           const start = performance.now();
           for (let seq = 0; seq < broadcasts; seq++) {
@@ -175,6 +198,7 @@ export async function fanout(input: FanoutInput, reporter: LabReporter): Promise
           broadcastCpuPerMember: busy.total / size,
           broadcastMainCpu: busy.main,
           broadcastWebrtcCpu: busy.others,
+          rawBroadcastCpu: raw.total,
           latencyP50Ms: latencies.length > 0 ? quantile(latencies, 0.5) : Number.NaN,
           latencyP99Ms: latencies.length > 0 ? quantile(latencies, 0.99) : Number.NaN,
           latencyMaxMs: latencies[latencies.length - 1] ?? Number.NaN,
