@@ -75,7 +75,15 @@ describe('runCodec', () => {
     const file = byKey.get('fileChunk')!.bytes;
     expect(file['json']! / file['beckon']!).toBeGreaterThan(1.3);
     for (const group of groups) for (const rate of Object.values(group.throughput)) expect(rate.median).toBeGreaterThan(0);
-    expect(result.tables.map((t) => t.rows.length)).toEqual([2, 10, 10]);
+    expect(result.tables.map((t) => t.rows.length)).toEqual([2, 10, 3, 10]);
+    // Game state as @beckon/game sends it: deltas of quantised fields, far below the protobuf message of whole states
+    // and below compact JSON of the same states, in the mix too.
+    const game = result.data['game'] as { beckon: number; data: number; compactJson: number; mix: { beckon: number; jsonCompact: number } };
+    expect(game.data).toBeLessThan(game.beckon);
+    expect(game.beckon).toBeLessThan(snap['beckon']! / 2);
+    expect(game.beckon).toBeLessThan(game.compactJson / 2);
+    expect(game.mix.beckon).toBeLessThan(byKey.get('mixNoFiles')!.bytes['beckon']!);
+    expect(result.summary).toMatch(/as `@beckon\/game` sends it/);
     expect(result.charts.map((c) => c.id)).toEqual(['bytes', 'throughput']);
     expect(result.summary).toMatch(/Beckon frame as the room sends it averages \*\*\d+(\.\d)? bytes\*\*/);
   });

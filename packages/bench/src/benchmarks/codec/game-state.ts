@@ -1,7 +1,7 @@
 import { encodeFrame } from '@beckon/core';
 import { encodeDelta, frameFromEntities, Snapshot } from '@beckon/game';
 import type { WorldFrame } from '@beckon/game';
-import { makeScene, rules, snapshotRate } from '../game-sync.ts';
+import { makeScene, rules, snapshotRate } from '../game-scene.ts';
 
 /** Game state sent as `@beckon/game` sends it, against compact JSON of the very same states. */
 export interface GameStateBytes {

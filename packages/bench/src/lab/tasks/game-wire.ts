@@ -3,7 +3,7 @@ import { hostRoom, joinRoom } from '@beckon/core';
 import { hostSession, memberSession } from '@beckon/core/testing';
 import { GameClient, GameHost } from '@beckon/game';
 import { createPeerJsTransport } from '@beckon/peerjs';
-import { makeScene, rules, snapshotRate } from '../../benchmarks/game-sync.ts';
+import { makeScene, rules, snapshotRate } from '../../benchmarks/game-scene.ts';
 import type { LabReporter } from '../namespace.ts';
 import { cleanupLabWebRTC, installLabWebRTC, useRelay } from '../node-webrtc.ts';
 import { ImpairedRelay } from '../relay.ts';
