@@ -1,7 +1,7 @@
 import { cleanText } from '@beckon/core';
 import { PollKind, PollStatus, ResultsPolicy } from '../gen/classroom.ts';
 import type { BallotReceipt, PollState, PollTally } from '../gen/classroom.ts';
-import type { ClassroomData, Outcome, PollKindName, PollRecord, PollSpec, ResultsPolicyName } from './classroom-state.ts';
+import type { ClassroomData, Outcome, PollKindName, PollRecord, PollSpec, ResultsPolicyName } from './types.ts';
 import { idRecord, ok, reject, unchanged } from './records.ts';
 
 export const maxFreeTextLength = 280;

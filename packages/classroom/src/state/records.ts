@@ -1,5 +1,5 @@
 import { isSafeKey } from '@beckon/core';
-import type { Outcome, Rejection } from './classroom-state.ts';
+import type { Outcome, Rejection } from './types.ts';
 
 /**
  * An object keyed by participant id, without a prototype: an id such as `__proto__` or `constructor` is only ever a
