@@ -6,6 +6,7 @@ import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownAvatar, shownAt, startArena } from './e2e-harness.ts';
 import type { ArenaHarness } from './e2e-harness.ts';
+import { arena as field } from './rules.ts';
 
 const screenshotDir = process.env['BECKON_SCREENSHOTS'];
 
@@ -84,10 +85,13 @@ describe('Gem Rush host migration (Chromium)', () => {
     expect(Math.hypot(beaNow!.x - beaAt!.x, beaNow!.y - beaAt!.y)).toBeLessThan(5);
     // And play goes on: Cy steers on the new host, Bea's screen shows it.
     const cyAt = (await shownAt(bea, cyAvatar))!;
+    // Where there is room: an avatar near the bottom wall goes up, else the wall, not the new host, would stop it.
+    const down = field.height - cyAt.y >= 200;
+    const key = down ? 'ArrowDown' : 'ArrowUp';
     await cy.locator('#game').focus();
-    await cy.keyboard.down('ArrowDown');
-    await expect.poll(async () => ((await shownAt(bea, cyAvatar))?.y ?? cyAt.y) - cyAt.y, { timeout: 5000 }).toBeGreaterThan(40);
-    await cy.keyboard.up('ArrowDown');
+    await cy.keyboard.down(key);
+    await expect.poll(async () => (((await shownAt(bea, cyAvatar))?.y ?? cyAt.y) - cyAt.y) * (down ? 1 : -1), { timeout: 5000, message: `Bea sees Cy move ${down ? 'down' : 'up'} from y ${cyAt.y.toFixed(0)}` }).toBeGreaterThan(40);
+    await cy.keyboard.up(key);
     // The page's URL now names the new host's room, so a reload rejoins it.
     expect(await other.evaluate(() => location.hash)).toMatch(/^#join=/);
     expect(await other.evaluate(() => location.hash)).not.toBe(`#join=${peer}`);
