@@ -1,5 +1,6 @@
 import { angle, EntitySchema, fixed, int } from '@beckon/game';
 import type { EntityState, GameRules } from '@beckon/game';
+import { seededRandom } from '../harness/random.ts';
 
 // ---- The scene: N entities moving about a 2048 × 2048 field, the arena demo's field layout -------------------
 
@@ -20,21 +21,9 @@ interface Mover {
   turn: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Entities gliding at 60–240 units/s, turning gently and bouncing off the walls (what a game's movers do). */
 export function makeScene(count: number, seed = 1) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const world = new Map<number, EntityState>();
   const movers = new Map<number, Mover>();
   for (let id = 1; id <= count; id++) {

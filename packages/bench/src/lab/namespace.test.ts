@@ -1,7 +1,8 @@
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import type { BenchContext } from '../harness/types.ts';
-import { canIsolate, conditionArgs, runInLab } from './namespace.ts';
+import { conditionArgs } from './conditions.ts';
+import { canIsolate, runInLab } from './namespace.ts';
 
 function recorder(): BenchContext & { progress: BenchContext['progress']; events: string[] } {
   const events: string[] = [];
@@ -45,6 +46,7 @@ describe('conditionArgs', () => {
     expect(conditionArgs(['--conditions=source', '--import', 'tsx'])).toEqual(['--conditions=source']);
     expect(conditionArgs(['--conditions', 'source', '--no-warnings'])).toEqual(['--conditions=source']);
     expect(conditionArgs(['-C', 'source'])).toEqual(['--conditions=source']);
+    expect(conditionArgs(['-C=source'])).toEqual(['--conditions=source']);
     expect(conditionArgs(['--import', 'tsx'])).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from '../harness/types.ts';
+import { conditionArgs } from './conditions.ts';
 
 /** What a lab task reports back while it runs. */
 export interface LabReporter {
@@ -98,15 +99,4 @@ export async function runTask<I, O>(
   if (result?.ok === true) return result.value;
   if (result?.ok === false) throw new Error(`lab task ${exportName} failed: ${result.error}`);
   throw new Error(`lab task ${exportName} exited (code ${code}) without a result${code === null ? ` (killed after ${timeoutMs} ms?)` : ''}\n${stderr}`);
-}
-
-/** The `--conditions` / `-C` options among node arguments, in either spelling (`--conditions=x` or `--conditions x`). */
-export function conditionArgs(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i]!;
-    if (arg.startsWith('--conditions=') || arg.startsWith('-C=')) out.push(arg);
-    else if ((arg === '--conditions' || arg === '-C') && execArgv[i + 1] !== undefined) out.push(`--conditions=${execArgv[++i]}`);
-  }
-  return out;
 }

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../harness/random.ts';
+
 /** A message kind in the mix, with sample values as an app would build them (protobufjs field names). */
 export interface MessageKind {
   /** What a PeerJS user would put in the `type` field; also the row key. */
@@ -16,16 +18,7 @@ export interface MessageKind {
 }
 
 /** Deterministic PRNG (mulberry32) so every run encodes the same messages. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const random = seededRandom;
 
 // Values a physics step or a pointer produce are doubles; protobuf `float` keeps 32 bits, so samples are
 // float32-exact and every format round-trips them exactly.
