@@ -29,7 +29,8 @@ interface OutboxEntry {
   readonly payload: Uint8Array;
   readonly to: string;
   readonly lane: LaneName;
-  readonly resolve: (result: DeliveryResult) => void;
+  /** The sender's outcome: settled by the host's verdict, or by leaving. */
+  readonly settlement: Settlement;
   transfer: number;
 }
 
@@ -197,7 +198,7 @@ export class MemberRoom extends Room {
       throw new BeckonError('queue-full', `${this.#outbox.size} reliable messages are waiting for the host`, { messageType: type.name });
     }
     const settlement = new Settlement();
-    const entry: OutboxEntry = { id: this.#outbox.nextId(), type: type.id, payload, to, lane, resolve: (result) => settlement.settle(result), transfer: 0 };
+    const entry: OutboxEntry = { id: this.#outbox.nextId(), type: type.id, payload, to, lane, settlement, transfer: 0 };
     this.#outbox.keep(entry);
     // While reconnecting the message waits in the outbox; it goes out, in order, once the host has us back.
     if (session && this.connectionState === 'open') this.#transmit(entry, session);
@@ -242,7 +243,7 @@ export class MemberRoom extends Room {
       // A refusal by the host is: the host will never accept it, and the sender is told why.
       if (!result.ok && result.error.code === 'delivery-failed') return;
       this.#outbox.remove(entry);
-      entry.resolve(result);
+      entry.settlement.settle(result);
     });
   }
 
@@ -262,14 +263,14 @@ export class MemberRoom extends Room {
       try {
         this.#transmit(entry, session);
       } catch (error) {
-        if (error instanceof BeckonError) entry.resolve({ ok: false, seq: 0, error });
+        if (error instanceof BeckonError) entry.settlement.settle({ ok: false, seq: 0, error });
       }
     }
   }
 
   #failOutbox(reason: string): void {
     const error = new BeckonError('delivery-failed', `Not delivered: ${reason}`, { peer: this.#hostParticipantId });
-    for (const entry of this.#outbox.clear()) entry.resolve({ ok: false, seq: 0, error });
+    for (const entry of this.#outbox.clear()) entry.settlement.settle({ ok: false, seq: 0, error });
   }
 
   /** Leaves the room for good (no reconnect). */
